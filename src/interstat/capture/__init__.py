@@ -1,0 +1,1 @@
+"""The capture hook: standard library only, run by Claude Code on every event."""

@@ -1,0 +1,52 @@
+"""The click command group; each command lives in a module of its own."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from interstat import __version__
+from interstat.cli.commands import COMMANDS
+from interstat.errors import InterstatError
+
+
+class _Group(click.Group):
+    """Turns expected failures into one line; bugs keep their traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InterstatError as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="interstat")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    envvar="INTERSTAT_DB",
+    help="The SQLite store (default: ~/.claude/interstat/metrics.db).",
+)
+@click.option("-v", "--verbose", count=True, help="Say more; repeat for debug output.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None, verbose: int, quiet: bool) -> None:
+    """Measure what Claude Code sub-agent runs really cost."""
+    from interstat.cli.context import Settings
+
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
+        min(verbose, 2)
+    ]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Settings(db_path=db_path, verbosity=-1 if quiet else verbose)
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="interstat")

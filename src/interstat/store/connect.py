@@ -1,0 +1,81 @@
+"""Opening the store: private permissions, WAL, a busy timeout, the right schema."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from interstat.errors import StoreError
+from interstat.store import migrations
+
+#: How long a writer waits for another one before giving up (milliseconds).
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with milliseconds, like Claude Code writes."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _make_private_folder(folder: Path) -> None:
+    # The store holds what the user's agents did: only the user may read it.
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _make_private_file(path: Path) -> None:
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def _describe(error: sqlite3.Error, path: Path) -> str:
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"{path} is damaged or not a SQLite database; run 'interstat doctor' "
+            "or point --db at another path"
+        )
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write the store at {path}: {text}; check the folder's permissions"
+    return f"store {path}: {text}"
+
+
+def open_store(
+    path: Path,
+    *,
+    create: bool = True,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+) -> sqlite3.Connection:
+    """Open (and when ``create``, create or migrate) the store at ``path``.
+
+    The connection is in autocommit mode: callers open their own
+    transactions, ``BEGIN IMMEDIATE`` for writes.
+    """
+    if not create and not path.exists():
+        raise StoreError(f"no store at {path} yet; run 'interstat init-db' or 'interstat analyze'")
+    try:
+        if create:
+            _make_private_folder(path.parent)
+            _make_private_file(path)
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(f"cannot open the store at {path}: {error}") from error
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        migrations.check_ownership(conn)
+        if create:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            migrations.migrate(conn, utc_now())
+        elif not migrations.is_current(conn):
+            raise StoreError(f"the store at {path} needs an upgrade; run 'interstat init-db'")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.Error as error:
+        conn.close()
+        raise StoreError(_describe(error, path)) from error
+    except BaseException:
+        conn.close()
+        raise
+    return conn

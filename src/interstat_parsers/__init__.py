@@ -1,0 +1,1 @@
+"""The built-in transcript parsers, one per Claude Code format era."""

@@ -1,0 +1,1 @@
+"""The built-in sections of ``interstat report``."""
