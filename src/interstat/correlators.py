@@ -1,10 +1,41 @@
-"""The built-in correlators: match transcript runs to rows the hooks stored."""
+"""The built-in correlators: match transcript runs to rows the hooks stored.
+
+Claude Code 1.0.x hooks carry neither an agentId nor the tool call's id, so
+a row they wrote can only be recognised by the prompt it was given.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+
 from interstat import hookimpl
+from interstat.records import RunTranscript
+from interstat.registry import Correlator
+
+
+def find_by_prompt(conn: sqlite3.Connection, run: RunTranscript) -> int | None:
+    """The oldest id-less row of the session that was given the same prompt."""
+    if not run.prompt_sha256:
+        return None
+    row = conn.execute(
+        """
+        SELECT run_id FROM agent_runs
+        WHERE session_id = ? AND prompt_sha256 = ?
+          AND agent_id IS NULL AND tool_use_id IS NULL
+        ORDER BY run_id LIMIT 1
+        """,
+        (run.session_id, run.prompt_sha256),
+    ).fetchone()
+    return row[0] if row else None
 
 
 @hookimpl
 def interstat_register_correlators(register):
     """Correlators asked after the exact agentId / tool call match failed."""
+    register(
+        Correlator(
+            name="prompt-digest",
+            find=find_by_prompt,
+            description="id-less hook rows (1.0.x) matched by the digest of their prompt",
+        )
+    )

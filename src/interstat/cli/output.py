@@ -17,7 +17,8 @@ from rich.table import Table
 
 
 def console_for(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, markup=False, highlight=False, emoji=False)
+    # soft_wrap keeps long paths on one line, so piped output stays greppable.
+    return Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
 def emit_json(data: Any) -> None:

@@ -1,0 +1,79 @@
+"""Finding transcript files under Claude config roots."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+
+@attrs.frozen
+class FoundFile:
+    path: Path
+    projects_dir: Path
+    size: int
+    mtime_ns: int
+
+
+@attrs.define
+class DiscoveryProblems:
+    """Folders that could not be listed, kept so the summary can name them."""
+
+    unreadable: list[str] = attrs.field(factory=list)
+
+
+def _is_agent_file(path: Path) -> bool:
+    return path.name.startswith("agent-")
+
+
+def _walk(folder: Path, problems: DiscoveryProblems) -> Iterator[os.DirEntry[str]]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as error:
+        problems.unreadable.append(f"{folder}: {error.strerror or error}")
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(Path(entry.path), problems)
+            elif entry.name.endswith(".jsonl") and entry.is_file():
+                yield entry
+        except OSError as error:
+            problems.unreadable.append(f"{entry.path}: {error.strerror or error}")
+
+
+def find_transcripts(
+    claude_dirs: list[Path], problems: DiscoveryProblems
+) -> list[FoundFile]:
+    """Every ``.jsonl`` under each root's ``projects/``, session files first.
+
+    Session files come before agent files so that a call a sub-agent file
+    repeats from its parent (a /btw replay) stays the parent's.
+    """
+    found: list[FoundFile] = []
+    seen: set[Path] = set()
+    for root in claude_dirs:
+        projects = root / "projects" if (root / "projects").is_dir() else root
+        for entry in _walk(projects, problems):
+            path = Path(entry.path)
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                stat = entry.stat()
+            except OSError as error:
+                problems.unreadable.append(f"{path}: {error.strerror or error}")
+                continue
+            found.append(FoundFile(path, projects, stat.st_size, stat.st_mtime_ns))
+    found.sort(key=lambda item: (_is_agent_file(item.path), str(item.path)))
+    return found
+
+
+def belongs_to_session(found: FoundFile, session_id: str, head: bytes) -> bool:
+    """Whether a file holds lines of ``session_id`` (by path, else by content)."""
+    if session_id in found.path.parts or found.path.stem == session_id:
+        return True
+    return session_id.encode() in head

@@ -1,0 +1,105 @@
+"""``interstat analyze``: read transcripts into the store, incrementally."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from interstat.analyze import AnalyzeSummary, run_analyze
+from interstat.cli.context import Settings, pass_settings
+from interstat.cli.output import console_for, emit_json
+from interstat.store.paths import claude_config_roots
+
+
+def default_claude_dirs() -> list[Path]:
+    """Every config root Claude Code may write to, including ~/.config/claude."""
+    roots = claude_config_roots()
+    xdg = Path.home() / ".config" / "claude"
+    if xdg.is_dir() and xdg not in roots:
+        roots.append(xdg)
+    return roots
+
+
+def _moment(value: str | None, utc: bool) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD or ISO 8601")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.now().astimezone().tzinfo)
+        if utc:
+            from datetime import timezone
+
+            moment = moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
+    console = console_for()
+    console.print(
+        f"Read {summary.files_read} of {summary.files_found} transcript files "
+        f"({summary.files_unchanged} unchanged, {summary.files_filtered} filtered out); "
+        f"{summary.runs_updated} runs updated."
+    )
+    if summary.skipped_lines:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(summary.skipped_lines.items()))
+        console.print(f"Skipped lines: {reasons}")
+    for problem in summary.problems[: None if settings.verbosity > 0 else 5]:
+        console.print(f"Skipped file: {problem}")
+    hidden = len(summary.problems) - 5
+    if settings.verbosity <= 0 and hidden > 0:
+        console.print(f"... and {hidden} more files skipped (-v lists them)")
+    if settings.verbosity > 0:
+        for parser, count in sorted(summary.parsers.items()):
+            console.print(f"Parser {parser}: {count} files")
+
+
+@click.command("analyze")
+@click.option(
+    "--claude-dir",
+    "claude_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A Claude config root (holding projects/); repeat for several. "
+    "Default: $CLAUDE_CONFIG_DIR entries or ~/.claude, and ~/.config/claude.",
+)
+@click.option("--session", help="Only this session's transcripts.")
+@click.option("--since", help="Only lines from this date/time on (local time unless --utc).")
+@click.option("--until", help="Only lines up to this date/time.")
+@click.option("--utc", is_flag=True, help="Read --since/--until as UTC.")
+@click.option("--strict", is_flag=True, help="Count unknown line types and fields as skipped.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@pass_settings
+def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | None,
+            since: str | None, until: str | None, utc: bool, strict: bool,
+            output_format: str) -> None:
+    """Read transcripts and fill in exact token counts for every sub-agent run."""
+    roots = list(claude_dirs) or default_claude_dirs()
+    for root in claude_dirs:
+        if not root.is_dir():
+            raise click.BadParameter(f"{root} is not a folder", param_hint="--claude-dir")
+    conn = settings.open_store()
+    try:
+        show_bar = output_format == "text" and sys.stderr.isatty() and settings.verbosity >= 0
+        with Progress(
+            TextColumn("Reading transcripts"), BarColumn(), MofNCompleteColumn(),
+            console=console_for(stderr=True), disable=not show_bar, transient=True,
+        ) as progress:
+            task = progress.add_task("files", total=None)
+            summary = run_analyze(
+                conn, roots, session=session, since=_moment(since, utc),
+                until=_moment(until, utc), strict=strict,
+                on_file=lambda _found: progress.advance(task),
+            )
+    finally:
+        conn.close()
+    if output_format == "json":
+        emit_json(summary.to_dict())
+    elif settings.verbosity >= 0:
+        _print_summary(summary, settings)
