@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
 DISPATCH = "DISPATCH "
 SUBAGENT = "SUBAGENT "
 SEVERITIES = ("P0", "P1", "P2", "P3")
+# The project folder that session.Runner makes holds this file; a missing file
+# only turns the Read into an error result, which costs the same tokens.
+DEFAULT_FILE = "foo.py"
 
 
 class ScriptError(ValueError):
@@ -135,8 +137,8 @@ class AgentSpec:
 
     @property
     def file(self) -> str:
-        """The file each tool turn Reads; any readable file will do."""
-        return str(self.raw.get("file") or Path(__file__).resolve())
+        """The file each tool turn Reads; relative paths resolve against the CLI's cwd."""
+        return str(self.raw.get("file") or DEFAULT_FILE)
 
     @property
     def delay(self) -> float:
