@@ -94,8 +94,21 @@ def test_one_message_dispatches_every_kind_of_run(run_session, fake_api, tmp_pat
     assert (stats["spawned"], stats["completed"], stats["failed"]) == (6, 5, 1)
     assert (stats["max_depth"], stats["spawned_by_subagents"]) == (2, 1)
     assert fake_api.errors == []
+    _check_model_usage(result, fake_api)
     _check_transcripts(session, fake_api, script)
     _check_hooks(session, read_dumps(tmp_path / "dumps"), script)
+
+
+def _check_model_usage(result: dict[str, Any], api: FakeAnthropic) -> None:
+    # modelUsage covers the whole process, sub-agents included; the result's
+    # own "usage" is only the last main call's.
+    served_total = sum((c.usage for c in api.scripted() if c.usage), Usage())
+    reported = result["modelUsage"].values()
+    assert sum(m["inputTokens"] for m in reported) == served_total.input
+    assert sum(m["outputTokens"] for m in reported) == served_total.output
+    assert sum(m["cacheReadInputTokens"] for m in reported) == served_total.cache_read
+    assert sum(m["cacheCreationInputTokens"] for m in reported) == served_total.cache_creation
+    assert result["usage"]["input_tokens"] == api.calls_of("main")[-1].usage.input
 
 
 def _check_transcripts(session: Session, api: FakeAnthropic, script: Script) -> None:
