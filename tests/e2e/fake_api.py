@@ -1,10 +1,9 @@
 """A fake Anthropic Messages API on 127.0.0.1 that answers from a script.
 
-Each ``POST /v1/messages`` is matched to the main session or to one scripted
-sub-agent by the ``DISPATCH``/``SUBAGENT`` prompt in its user messages; the
-turn is the number of assistant messages already in the request.  Requests
-carrying neither marker (title or summary side calls) get a small fixed reply
-and are recorded as ``side`` so tests can leave them out of the totals.
+Every request is logged as a :class:`Call` saying which scripted agent and turn
+it served and what usage it returned, so tests compute expected totals from the
+script and compare them with the log and with what the CLI wrote.  The turn is
+the number of assistant messages already in the request.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .script import SIDE_USAGE, AgentSpec, Script, ScriptError, Usage, parse_marked
+from .replies import Reply, agent_reply, find_plan, main_reply, side_reply, sse_events
+from .script import SIDE_USAGE, AgentSpec, Script, Usage
 
 
 @dataclass
@@ -36,111 +36,6 @@ class Call:
     session_id: str | None = None
     extra: bool = False  # an agent call beyond its scripted turns
     body: Any = field(default=None, repr=False)
-
-
-@dataclass
-class Reply:
-    """What to send back for one Messages call."""
-
-    blocks: list[dict[str, Any]]
-    usage: Usage
-    stop_reason: str
-    status: int = 200
-
-
-def _texts(message: dict[str, Any]) -> list[str]:
-    content = message.get("content")
-    if isinstance(content, str):
-        return [content]
-    if not isinstance(content, list):
-        return []
-    return [b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"]
-
-
-def find_plan(body: dict[str, Any]) -> Script | AgentSpec | None:
-    """The script a request belongs to, from the first marked user text."""
-    if not body.get("tools"):
-        # Title and summary side calls carry the prompt too, but never tools.
-        return None
-    for message in body.get("messages", []):
-        if message.get("role") != "user":
-            continue
-        for text in _texts(message):
-            plan = parse_marked(text)
-            if plan is not None:
-                return plan
-    return None
-
-
-def _tool_use(ids: itertools.count, name: str, tool_input: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "tool_use", "id": f"toolu_fake{next(ids):05d}", "name": name,
-            "input": tool_input}
-
-
-def _text(text: str) -> dict[str, Any]:
-    return {"type": "text", "text": text}
-
-
-def main_reply(script: Script, turn: int, ids: itertools.count) -> Reply:
-    """The main session dispatches every top-level agent at once, then ends its turn."""
-    if turn == 0 and script.agents:
-        blocks = [_text(f"Dispatching {len(script.agents)} agents.")]
-        blocks += [_tool_use(ids, "Agent", a.tool_input()) for a in script.agents]
-        return Reply(blocks, script.main_usage, "tool_use")
-    return Reply([_text(script.raw.get("text", "Done."))], script.main_usage, "end_turn")
-
-
-def agent_reply(spec: AgentSpec, turn: int, ids: itertools.count) -> Reply:
-    """Tool turns first (nested dispatch on turn 0), findings on the last turn."""
-    last = len(spec.turns) - 1
-    if turn > last:
-        return Reply([_text(spec.final_text())], SIDE_USAGE, "end_turn")
-    usage = spec.turns[turn]
-    if spec.fail_at == turn:
-        return Reply([], usage, "error", status=400)
-    if turn == last:
-        return Reply([_text(spec.final_text())], usage, "end_turn")
-    if turn == 0 and spec.agents:
-        blocks = [_tool_use(ids, "Agent", child.tool_input()) for child in spec.agents]
-        return Reply(blocks, usage, "tool_use")
-    return Reply([_tool_use(ids, "Read", {"file_path": spec.file})], usage, "tool_use")
-
-
-def sse_events(message_id: str, model: str, reply: Reply) -> bytes:
-    """The event stream of one response, shaped like the real API's."""
-    start_usage = {**reply.usage.as_api(), "output_tokens": 1}
-    events: list[tuple[str, dict[str, Any]]] = [("message_start", {
-        "type": "message_start",
-        "message": {"id": message_id, "type": "message", "role": "assistant", "model": model,
-                    "content": [], "stop_reason": None, "stop_sequence": None,
-                    "usage": start_usage},
-    })]
-    for index, block in enumerate(reply.blocks):
-        events += _block_events(index, block)
-    events.append(("message_delta", {
-        "type": "message_delta",
-        "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
-        "usage": reply.usage.as_api(),
-    }))
-    events.append(("message_stop", {"type": "message_stop"}))
-    return b"".join(
-        f"event: {name}\ndata: {json.dumps(data)}\n\n".encode() for name, data in events
-    )
-
-
-def _block_events(index: int, block: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    if block["type"] == "text":
-        start = {"type": "text", "text": ""}
-        delta = {"type": "text_delta", "text": block["text"]}
-    else:
-        start = {**block, "input": {}}
-        delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
-    return [
-        ("content_block_start", {"type": "content_block_start", "index": index,
-                                 "content_block": start}),
-        ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}),
-        ("content_block_stop", {"type": "content_block_stop", "index": index}),
-    ]
 
 
 class FakeAnthropic:
@@ -192,11 +87,29 @@ class FakeAnthropic:
         with self._lock:
             return next(self._seq)
 
-    def plan_reply(self, plan: Script | AgentSpec, turn: int) -> Reply:
-        with self._lock:
-            if isinstance(plan, Script):
-                return main_reply(plan, turn, self._tool_ids)
-            return agent_reply(plan, turn, self._tool_ids)
+    def answer(self, body: dict[str, Any], sid: str | None) -> tuple[Call, Reply]:
+        """Match one Messages request to the script, log it, and say what to send."""
+        seq = self.next_seq()
+        plan = find_plan(body)
+        turn = sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
+        if plan is None:
+            kind, key = "side", None
+            reply = side_reply()
+        else:
+            kind = "main" if isinstance(plan, Script) else "agent"
+            key = "main" if isinstance(plan, Script) else plan.key
+            if isinstance(plan, AgentSpec) and plan.delay:
+                time.sleep(plan.delay)
+            with self._lock:
+                reply = (main_reply(plan, turn, self._tool_ids) if isinstance(plan, Script)
+                         else agent_reply(plan, turn, self._tool_ids))
+        ok = reply.status == 200
+        extra = isinstance(plan, AgentSpec) and turn >= len(plan.turns)
+        # A failed call spends nothing, so it logs no usage and no message id.
+        call = Call(seq, kind, "/v1/messages", key, turn, reply.status,
+                    reply.usage if ok else None, str(body.get("model", "claude-fake")),
+                    f"msg_fake{seq:06d}" if ok else None, sid, extra, body)
+        return self.record(call), reply
 
 
 def _session_id(headers: Any, body: Any) -> str | None:
@@ -226,65 +139,43 @@ def _handler_for(api: FakeAnthropic) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             try:
-                body = json.loads(raw or b"{}")
-            except ValueError:
-                body = None
-            try:
-                self._answer(body)
-            except (ScriptError, ValueError) as exc:
-                # A broken script must fail the test loudly, not hang the CLI.
-                api.errors.append(f"{self.path}: {exc}")
+                self._answer(json.loads(raw or b"{}"))
+            except Exception as exc:  # noqa: BLE001 - any fault must reach the test
+                # A broken script or fake must fail the test loudly, not make the
+                # CLI retry or hang; the fake_api fixture asserts errors is empty.
+                api.errors.append(f"{self.path}: {exc!r}")
                 self._send(500, json.dumps({"type": "error", "error": {
                     "type": "api_error", "message": f"fake API: {exc}"}}).encode())
 
         def _answer(self, body: Any) -> None:
-            seq = api.next_seq()
             sid = _session_id(self.headers, body)
             path = self.path.split("?")[0]
             if path.endswith("/count_tokens"):
-                api.record(Call(seq, "count_tokens", self.path, session_id=sid, body=body))
+                api.record(Call(api.next_seq(), "count_tokens", path, session_id=sid,
+                                body=body))
                 self._send(200, json.dumps({"input_tokens": SIDE_USAGE.input}).encode())
-                return
-            if path != "/v1/messages" or not isinstance(body, dict):
-                api.record(Call(seq, "other", self.path, session_id=sid, body=body))
+            elif path != "/v1/messages" or not isinstance(body, dict):
+                api.record(Call(api.next_seq(), "other", path, session_id=sid, body=body))
                 self._send(404, b'{"type":"error","error":{"type":"not_found_error"}}')
-                return
-            self._messages(seq, sid, body)
-
-        def _messages(self, seq: int, sid: str | None, body: dict[str, Any]) -> None:
-            plan = find_plan(body)
-            turn = sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
-            if plan is None:
-                kind, key = "side", None
-                reply = Reply([_text("OK.")], SIDE_USAGE, "end_turn")
             else:
-                kind = "main" if isinstance(plan, Script) else "agent"
-                key = "main" if isinstance(plan, Script) else plan.key
-                if isinstance(plan, AgentSpec) and plan.delay:
-                    time.sleep(plan.delay)
-                reply = api.plan_reply(plan, turn)
-            extra = isinstance(plan, AgentSpec) and turn >= len(plan.turns)
-            model = str(body.get("model", "claude-fake"))
-            message_id = f"msg_fake{seq:06d}"
-            ok = reply.status == 200
-            # A failed call spends nothing, so it records no usage and no message id.
-            api.record(Call(seq, kind, self.path, key, turn, reply.status,
-                            reply.usage if ok else None, model, message_id if ok else None,
-                            sid, extra, body))
-            if not ok:
+                call, reply = api.answer(body, sid)
+                self._reply(call, reply, bool(body.get("stream")))
+
+        def _reply(self, call: Call, reply: Reply, stream: bool) -> None:
+            rid = call.message_id or f"msg_fake{call.seq:06d}"
+            if reply.status != 200:
                 error = {"type": "error", "error": {"type": "invalid_request_error",
                                                     "message": "scripted failure"}}
-                self._send(reply.status, json.dumps(error).encode(), rid=message_id)
-                return
-            if body.get("stream"):
-                data = sse_events(message_id, model, reply)
-                self._send(200, data, "text/event-stream", rid=message_id)
-                return
-            message = {"id": message_id, "type": "message", "role": "assistant",
-                       "model": model, "content": reply.blocks,
-                       "stop_reason": reply.stop_reason, "stop_sequence": None,
-                       "usage": reply.usage.as_api()}
-            self._send(200, json.dumps(message).encode(), rid=message_id)
+                self._send(reply.status, json.dumps(error).encode(), rid=rid)
+            elif stream:
+                data = sse_events(rid, call.model or "", reply)
+                self._send(200, data, "text/event-stream", rid=rid)
+            else:
+                message = {"id": rid, "type": "message", "role": "assistant",
+                           "model": call.model, "content": reply.blocks,
+                           "stop_reason": reply.stop_reason, "stop_sequence": None,
+                           "usage": reply.usage.as_api()}
+                self._send(200, json.dumps(message).encode(), rid=rid)
 
         def _send(self, status: int, data: bytes, ctype: str = "application/json",
                   rid: str | None = None) -> None:

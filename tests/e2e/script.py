@@ -10,8 +10,9 @@ objects the server answers from, so the two cannot disagree.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 DISPATCH = "DISPATCH "
 SUBAGENT = "SUBAGENT "

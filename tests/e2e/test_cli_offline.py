@@ -219,7 +219,7 @@ def test_parallel_sessions_share_one_fake_api(run_session, fake_api):
     with ThreadPoolExecutor(max_workers=3) as pool:
         sessions = list(pool.map(lambda plan: run_session(dispatch(plan)), plans))
 
-    for plan, session in zip(plans, sessions):
+    for plan, session in zip(plans, sessions, strict=True):
         assert_ok(session)
         (path,) = session.agent_files()
         expected = Usage.of(plan[0]["turns"][0])

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from .fake_api import FakeAnthropic, find_plan
+from .fake_api import FakeAnthropic
+from .replies import find_plan
 from .script import MAIN_USAGE, SIDE_USAGE, AgentSpec, Script, ScriptError, Usage, dispatch
 
 NESTED = {"type": "fd-arch", "bg": True, "model": "haiku", "findings": 2,
