@@ -76,11 +76,13 @@ def install(root: Path | None = None) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     # A package.json of our own stops npm from walking up into a parent project.
     (root / "package.json").write_text('{"name": "interstat-e2e-cli", "private": true}\n')
-    subprocess.run(
+    done = subprocess.run(
         [npm, "install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error",
          "--prefix", str(root), f"{PACKAGE}@{VERSION}"],
-        check=True, capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600,
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"npm install {PACKAGE}@{VERSION} failed:\n{done.stderr[-3000:]}")
     found = find_binary(root)
     if found is None or not _reports_version(found):
         raise RuntimeError(f"npm installed {PACKAGE}@{VERSION} but no native binary in {root}")

@@ -178,6 +178,27 @@ class AgentSpec:
     def peak_context(self) -> int:
         return max((u.context for u in self.answered_turns()), default=0)
 
+    def expected_row(self) -> dict[str, Any]:
+        """The run as the store should hold it, in the corpus's expected.json names.
+
+        The ids, the model and the invocation group come from the CLI, so they
+        are left out; ``background`` follows 2.1.332, where omitted means true.
+        """
+        usage = self.expected_usage()
+        return {
+            "agent_name": self.type or "general-purpose",
+            "status": "completed" if self.fail_at is None else "failed",
+            "background": bool(self.raw.get("bg", True)),
+            "api_calls": len(self.answered_turns()),
+            "input_tokens": usage.input,
+            "output_tokens": usage.output,
+            "cache_hit_tokens": usage.cache_read,
+            "cache_creation_tokens": usage.cache_creation,
+            "total_tokens": usage.total,
+            "peak_context_tokens": self.peak_context(),
+            "findings": len(self.findings) if self.fail_at is None else 0,
+        }
+
     def walk(self) -> Iterator[AgentSpec]:
         """This spec, then every nested spec, depth first."""
         yield self

@@ -56,6 +56,21 @@ def test_script_expectations():
         "ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 3}
 
 
+def test_expected_rows_match_the_corpus_conventions():
+    # The failed and the background runs of corpus/cc-2.1.332-small, in its numbers.
+    script = Script.parse({"agents": [
+        {"type": "general-purpose", "findings": 0, "turns": [[9, 0, 8000, 30]]},
+        {"type": "general-purpose", "bg": False, "fail": True, "turns": [[1, 1, 1, 1]]}]})
+    background, failed = (spec.expected_row() for spec in script.agents)
+    assert background == {
+        "agent_name": "general-purpose", "status": "completed", "background": True,
+        "api_calls": 1, "input_tokens": 9, "output_tokens": 30, "cache_hit_tokens": 0,
+        "cache_creation_tokens": 8000, "total_tokens": 8039, "peak_context_tokens": 8009,
+        "findings": 0}
+    assert failed["status"] == "failed" and failed["background"] is False
+    assert failed["api_calls"] == failed["total_tokens"] == failed["peak_context_tokens"] == 0
+
+
 def test_tool_input_carries_the_key_and_the_overrides():
     spec = Script.parse({"agents": [NESTED]}).agents[0]
     tool_input = spec.tool_input()
