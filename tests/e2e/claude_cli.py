@@ -12,8 +12,8 @@ from pathlib import Path
 VERSION = "2.1.332"
 PACKAGE = "@anthropic-ai/claude-code"
 
-# The CLI checks none of these for correctness; they only keep it from phoning
-# home, updating itself or asking questions while it runs against the fake API.
+# Without the first, the CLI probes the base URL and looks up api.anthropic.com
+# in DNS; the rest stop telemetry and self-updates. See README.md.
 QUIET_ENV = {
     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
     "DISABLE_TELEMETRY": "1",
@@ -53,8 +53,8 @@ def find_binary(root: Path) -> Path | None:
     modules = root / "node_modules" / "@anthropic-ai"
     candidates = [modules / f"claude-code-{_platform_key()}" / "claude"]
     candidates += sorted(modules.glob("claude-code-*/claude"))
-    # The wrapper's bin/claude.exe is replaced by the binary only when the
-    # postinstall script ran, which new npm versions skip unless allowed.
+    # The wrapper's bin/claude.exe becomes the binary only when npm ran the
+    # postinstall script, which --ignore-scripts or allowScripts may prevent.
     candidates.append(modules / "claude-code" / "bin" / "claude.exe")
     for path in candidates:
         if path.is_file() and path.stat().st_size > 1_000_000:
