@@ -19,6 +19,10 @@ from typing import Any
 from .replies import Reply, agent_reply, find_plan, main_reply, side_reply, sse_events
 from .script import SIDE_USAGE, AgentSpec, Script, Usage
 
+# A held background run waits this long at most for the main turn to end.
+HOLD_TIMEOUT = 30.0
+HOLD_GRACE = 0.3
+
 
 @dataclass
 class Call:
@@ -43,6 +47,7 @@ class FakeAnthropic:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._recorded = threading.Condition(self._lock)
         self._seq = itertools.count(1)
         self._tool_ids = itertools.count(1)
         self._calls: list[Call] = []
@@ -79,9 +84,22 @@ class FakeAnthropic:
         return [c for c in self.scripted(session_id) if c.key == key]
 
     def record(self, call: Call) -> Call:
-        with self._lock:
+        with self._recorded:
             self._calls.append(call)
+            self._recorded.notify_all()
         return call
+
+    def _hold_until_main_turn_ended(self, key: str, sid: str | None) -> None:
+        def main_answered_again() -> bool:
+            return any(c.kind == "main" and c.session_id == sid and (c.turn or 0) >= 1
+                       for c in self._calls)
+
+        with self._recorded:
+            if not self._recorded.wait_for(main_answered_again, timeout=HOLD_TIMEOUT):
+                self.errors.append(f"agent {key} held {HOLD_TIMEOUT}s for a main turn that "
+                                   "never came: is it a foreground run?")
+        # Let the CLI take in the main reply, so the notification cannot join it.
+        time.sleep(HOLD_GRACE)
 
     def next_seq(self) -> int:
         with self._lock:
@@ -98,6 +116,8 @@ class FakeAnthropic:
         else:
             kind = "main" if isinstance(plan, Script) else "agent"
             key = "main" if isinstance(plan, Script) else plan.key
+            if isinstance(plan, AgentSpec) and plan.hold and turn == len(plan.turns) - 1:
+                self._hold_until_main_turn_ended(plan.key, sid)
             if isinstance(plan, AgentSpec) and plan.delay:
                 time.sleep(plan.delay)
             with self._lock:

@@ -142,6 +142,15 @@ class AgentSpec:
         return str(self.raw.get("file") or DEFAULT_FILE)
 
     @property
+    def hold(self) -> bool:
+        """Answer the last turn only once the main session has ended its dispatch turn.
+
+        This makes a background run finish late for sure; a foreground run
+        that holds would wait for itself, so the server gives up and fails.
+        """
+        return bool(self.raw.get("hold"))
+
+    @property
     def delay(self) -> float:
         """Seconds the server waits before answering each of this agent's calls."""
         return float(self.raw.get("delay", 0))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
 from typing import Any
 
 import pytest
 
+from . import fake_api
 from .fake_api import FakeAnthropic
 from .replies import find_plan
 from .script import MAIN_USAGE, SIDE_USAGE, AgentSpec, Script, ScriptError, Usage, dispatch
@@ -128,3 +131,29 @@ def test_side_calls_are_answered_and_kept_apart():
         assert post(api, request("DISPATCH {not json"))[0] == 500
     assert [c.kind for c in api.calls] == ["side", "count_tokens"]
     assert api.scripted() == [] and len(api.errors) == 1
+
+
+def test_a_held_run_answers_its_last_turn_after_the_main_turn_ends(monkeypatch):
+    monkeypatch.setattr(fake_api, "HOLD_GRACE", 0)
+    prompt = dispatch([{"hold": True, "turns": [[1, 0, 0, 1], [2, 0, 0, 2]]}])
+    sub_prompt = Script.parse(json.loads(prompt[len("DISPATCH "):])).agents[0].tool_input()
+    with FakeAnthropic() as api:
+        post(api, request(prompt))
+        assert post(api, request(sub_prompt["prompt"]))[0] == 200, "only the last turn waits"
+        held = threading.Thread(target=post, args=(api, request(sub_prompt["prompt"], 1)))
+        held.start()
+        time.sleep(0.3)
+        assert [c.key for c in api.calls] == ["main", "0"]
+        post(api, request(prompt, 1))
+        held.join(timeout=5)
+    assert [(c.key, c.turn) for c in api.calls] == [("main", 0), ("0", 0), ("main", 1), ("0", 1)]
+
+
+def test_a_held_run_that_no_main_turn_releases_fails_the_test(monkeypatch):
+    monkeypatch.setattr(fake_api, "HOLD_TIMEOUT", 0.1)
+    monkeypatch.setattr(fake_api, "HOLD_GRACE", 0)
+    with FakeAnthropic() as api:
+        assert post(api, request(dispatch([{"hold": True, "turns": [[1, 0, 0, 1]]}])))[0] == 200
+        spec = AgentSpec.parse({"hold": True, "turns": [[1, 0, 0, 1]]}, "0")
+        assert post(api, request(spec.tool_input()["prompt"]))[0] == 200
+    assert "held" in api.errors[0]
