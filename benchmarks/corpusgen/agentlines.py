@@ -137,6 +137,8 @@ def dispatch(t: Transcript, call: Call, batch: list[Agent], agent_type: str | No
     blocks = ['{"type":"text","text":"Dispatching %d agents."}' % len(batch)]
     blocks += [agent_block(a, x) for a, x in zip(batch, texts, strict=True)]
     source = t.assistant(call, blocks, ref, agent_type)
+    for agent in batch:
+        t.launches[agent.agent_id] = t.clock.ms
     for agent, text in zip(batch, texts, strict=True):
         if agent.background:
             launched(t, agent, text, source)
@@ -145,4 +147,5 @@ def dispatch(t: Transcript, call: Call, batch: list[Agent], agent_type: str | No
         if not agent.background:
             for copied in agent.calls[:PROGRESS_COPIES] if not agent.failed else ():
                 progress(t, agent, text, copied)
+            t.clock.ms += text.duration_ms // len(batch)  # the batch ran side by side
             completed(t, agent, text, source)

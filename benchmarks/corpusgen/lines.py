@@ -82,6 +82,7 @@ class Transcript:
         self.clock = Clock(start_ms, rng)
         self.parts: list[str | Slot] = []
         self.fixed = 0
+        self.launches: dict[str, int] = {}  # agent id -> when its dispatch was written
         self.parent: str | None = None
         self.prompt_id = self.ids.uuid()
         self.shape_hash = self.ids.sha()

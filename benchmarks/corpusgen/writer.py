@@ -40,14 +40,17 @@ def write_session(root: Path, session: Session, seed: int, pool: TextPool) -> in
     every_call = session.calls + [c for a in session.agents for c in a.calls]
     session_closing(t, every_call, session.model)
     written = flush(t, session_path(root, session), session.size)
-    for agent in session.agents:
-        written += write_agent(root, session, agent, seed, pool)
+    launches = t.launches
+    # Dispatchers first, so a nested run knows when its parent run started it.
+    for agent in sorted(session.agents, key=lambda a: (a.depth, a.agent_id)):
+        written += write_agent(root, session, agent, seed, pool, launches)
     return written
 
 
-def write_agent(root: Path, session: Session, agent: Agent, seed: int, pool: TextPool) -> int:
+def write_agent(root: Path, session: Session, agent: Agent, seed: int, pool: TextPool,
+                launches: dict[str, int]) -> int:
     rng = random.Random(f"file/{seed}/{agent.agent_id}")
-    start = session.start_ms + rng.randrange(60_000, 3_600_000)
+    start = launches.get(agent.agent_id, session.start_ms) + rng.randint(20, 900)
     t = Transcript(seed, session.session_id, session.cwd, session.branch, agent.agent_id,
                    start, rng, pool)
     text = agent_text(pool, seed, agent)
@@ -60,6 +63,7 @@ def write_agent(root: Path, session: Session, agent: Agent, seed: int, pool: Tex
         t.synthetic(agent.calls[0])
     else:
         turns(t, agent.calls, agent.dispatches, agent.agent_type, text.final, chatty=False)
+    launches.update(t.launches)
     path = agent_path(root, session, agent)
     written = flush(t, path, agent.size)
     meta = path.with_name(f"agent-{agent.agent_id}.meta.json")
