@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .lines import Transcript
-from .plan import make_calls
+from .plan import Call, make_calls
 from .text import TextPool
 from .truth import totals
 from .turns import final_turn, tool_turn
@@ -61,8 +61,10 @@ def append(root: Path, percent: float, round_no: int, share: float) -> dict:
             "touched": chosen}
 
 
-def _grow(path: Path, percent: float, seed: int, round_no: int, pool: TextPool):
-    """Append about `percent`% more lines (and bytes) to one transcript."""
+def _grow(path: Path, percent: float, seed: int, round_no: int,
+          pool: TextPool) -> tuple[int, int, list[Call]]:
+    """Append about `percent`% more lines (and bytes) to one transcript;
+    return the lines and bytes added and the calls they hold."""
     size = path.stat().st_size
     with open(path, "rb") as f:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))

@@ -74,9 +74,9 @@ def _nest(agents: list[Agent], rng: random.Random) -> None:
     for a in agents:
         if rng.random() >= NESTED:
             continue
+        # One level only: a parent is not itself nested and a child has no children.
         parents = [p for p in by_session[a.session_id]
-                   if p is not a and p.depth == 1 and not p.failed and p.size >= 20 * KB
-                   and a.parent is None and not _has_children(p, agents)]
+                   if p is not a and p.parent is None and not p.failed and p.size >= 20 * KB]
         if parents and not _has_children(a, agents):
             a.parent, a.depth = rng.choice(parents), 2
 
