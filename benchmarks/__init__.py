@@ -1,0 +1,1 @@
+"""Benchmarks for interstat: corpus generator, peer tools and reference hook."""

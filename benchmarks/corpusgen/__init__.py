@@ -1,0 +1,1 @@
+"""Internals of the synthetic transcript generator; the entry point is benchmarks.corpus."""
