@@ -46,7 +46,7 @@ def report_document(report) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "generated_at": report.generated_at,
         "filters": context.filters.to_dict(),
-        "settings": attrs.asdict(context.settings, retain_collection_types=False),
+        "settings": attrs.asdict(context.settings),
         "percentile_method": context.percentile_method,
         "percentile_description": context.percentile_description,
         "prices_checked": context.prices.checked,
