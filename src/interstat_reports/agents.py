@@ -32,8 +32,8 @@ def _row(agent: str, runs: list[Run]) -> dict:
         "token_runs": len(token_runs),
         "total_tokens": sum(run.total_tokens for run in token_runs),
     }
-    row.update({f"tokens_p{p}": value for p, value in zip(PERCENTS, totals)})
-    row.update({f"peak_p{p}": value for p, value in zip(PERCENTS, peaks)})
+    row.update({f"tokens_p{p}": value for p, value in zip(PERCENTS, totals, strict=True)})
+    row.update({f"peak_p{p}": value for p, value in zip(PERCENTS, peaks, strict=True)})
     row["mean_api_calls"] = mean((run.api_calls for run in token_runs), digits=2)
     row["mean_wall_s"] = seconds(mean(run.wall_clock_ms for run in runs))
     return row

@@ -48,7 +48,8 @@ def build(context: ReportContext) -> SectionData:
         over = sum(run.peak_context_tokens > limit for run in runs)
         facts[f"runs_over_{limit}"] = over
         facts[f"runs_over_{limit}_pct"] = share_pct(over, len(runs))
-    rows = [_row(agent, group, limits) for agent, group in group_by(runs, lambda r: r.agent).items()]
+    groups = group_by(runs, lambda run: run.agent)
+    rows = [_row(agent, group, limits) for agent, group in groups.items()]
     rows.sort(key=lambda row: (-row["max_peak"], row["agent"]))
     notes = _top_notes(runs, limits[0], context.settings.top_runs) if runs else []
     return SectionData(columns=_columns(limits), rows=rows, facts=facts, notes=notes)

@@ -42,7 +42,7 @@ def summed_run_ms(runs: list[Run]) -> int | None:
 def _row(fan_out: int, groups: list[list[Run]]) -> dict:
     walls = [invocation_wall_ms(runs) for runs in groups]
     summed = [summed_run_ms(runs) for runs in groups]
-    timed = [(wall, total) for wall, total in zip(walls, summed)
+    timed = [(wall, total) for wall, total in zip(walls, summed, strict=True)
              if wall and total is not None]
     tokens = [sum(run.total_tokens for run in runs if run.has_tokens) for runs in groups]
     return {

@@ -88,15 +88,16 @@ def test_agents_percentiles_and_means(document):
 def test_context_limits_counts_per_agent_and_top_runs(document):
     data = section(document, "context-limits")
     runs = expected_runs()
-    assert data["facts"]["runs_over_100000"] == sum(r["peak_context_tokens"] > 100_000 for r in runs)
-    assert data["facts"]["runs_over_150000"] == sum(r["peak_context_tokens"] > 150_000 for r in runs)
+    for limit in (100_000, 150_000):
+        over = sum(run["peak_context_tokens"] > limit for run in runs)
+        assert data["facts"][f"runs_over_{limit}"] == over
     rows = {row["agent"]: row for row in data["rows"]}
     for agent, group in by_agent(runs).items():
         assert rows[agent]["over_100000"] == sum(r["peak_context_tokens"] > 100_000 for r in group)
         assert rows[agent]["over_150000"] == sum(r["peak_context_tokens"] > 150_000 for r in group)
         assert rows[agent]["max_peak"] == max(r["peak_context_tokens"] for r in group)
     top = sorted(runs, key=lambda r: -r["peak_context_tokens"])[:5]
-    for note, run in zip(data["notes"], top):
+    for note, run in zip(data["notes"], top, strict=True):
         assert f"{run['peak_context_tokens']:,} tokens, {run['agent_name']}," in note
         assert run["agent_id"] in note
 

@@ -76,7 +76,8 @@ def test_agents_without_findings_are_listed_apart_without_dividing(tmp_path):
     assert data["rows"][0]["tokens_per_finding"] == 2000  # 8000 / 4
     assert data["facts"]["agents_without_findings"] == ["silent"]
     assert data["facts"]["runs_counted"] == 3  # the unread run has no count
-    assert any(note.startswith("No findings from silent: 2 runs, 5,000 tokens") for note in data["notes"])
+    silent_note = "No findings from silent: 2 runs, 5,000 tokens"
+    assert any(note.startswith(silent_note) for note in data["notes"])
 
 
 def test_invocation_wall_time_against_summed_run_time(tmp_path):

@@ -24,7 +24,7 @@ def _fact_lines(data) -> list[str]:
     width = max(map(len, labels))
     return [
         f"{label:<{width}}  {format_value(value, kind_of_fact(key, value))}"
-        for label, (key, value) in zip(labels, data.facts.items())
+        for label, (key, value) in zip(labels, data.facts.items(), strict=True)
     ]
 
 

@@ -38,6 +38,8 @@ def demo(output_format: str, keep: Path | None) -> None:
         analyzed = result.analyze
         _say(f"Analyze: {analyzed.files_read} transcript files read, "
              f"{analyzed.runs_updated} runs updated")
+        if analyzed.problems:
+            _say(f"Analyze skipped {len(analyzed.problems)} files, first: {analyzed.problems[0]}")
         conn = open_store(result.store_path, create=False)
         try:
             # The demo shows the built-in defaults, whatever the user's config says.
