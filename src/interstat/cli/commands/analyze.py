@@ -5,14 +5,15 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from interstat.analyze import AnalyzeSummary, run_analyze
 from interstat.cli.context import Settings, pass_settings
-from interstat.cli.output import console_for, emit_json
 from interstat.store.paths import claude_config_roots
+
+if TYPE_CHECKING:
+    from interstat.analyze import AnalyzeSummary
 
 
 def default_claude_dirs() -> list[Path]:
@@ -41,6 +42,8 @@ def _moment(value: str | None, utc: bool) -> datetime | None:
 
 
 def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
+    from interstat.cli.output import console_for
+
     console = console_for()
     console.print(
         f"Read {summary.files_read} of {summary.files_found} transcript files "
@@ -80,6 +83,13 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
             since: str | None, until: str | None, utc: bool, strict: bool,
             output_format: str) -> None:
     """Read transcripts and fill in exact token counts for every sub-agent run."""
+    # Imported here: every command module is loaded on each start, and
+    # pluggy and rich would slow down 'interstat status'.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from interstat.analyze import run_analyze
+    from interstat.cli.output import console_for, emit_json
+
     roots = list(claude_dirs) or default_claude_dirs()
     for root in claude_dirs:
         if not root.is_dir():

@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 
 from interstat.cli.context import Settings, pass_settings
-from interstat.cli.output import console_for
 
 
 @click.command("init-db")
 @pass_settings
 def init_db(settings: Settings) -> None:
     """Create the store, or bring it to the current schema."""
+    from interstat.cli.output import console_for  # rich, only when printing
+
     conn = settings.open_store()
     conn.close()
     if settings.verbosity >= 0:

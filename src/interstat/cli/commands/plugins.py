@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from interstat.cli.output import console_for, emit_json, plain_table
-from interstat.plugins import load_plugins
-
 
 @click.command("plugins")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
 def plugins(output_format: str) -> None:
     """List loaded plugins and the parsers, correlators, counters and sections they add."""
+    # Imported here so that loading the CLI does not load pluggy and rich.
+    from interstat.cli.output import console_for, emit_json, plain_table
+    from interstat.plugins import load_plugins
+
     host = load_plugins()
     rows = [
         {"kind": "parser", "name": parser.name, "detail": parser.era}

@@ -1,0 +1,107 @@
+"""What ``interstat status`` shows, read with a few indexed queries.
+
+This runs on every ``interstat status``, possibly on a store of millions of
+runs: each query is answered from an index (migration 0004_status_indexes),
+and the module imports nothing beyond the standard library, attrs and the
+store. The conditions on missing data repeat those indexes' WHERE clauses
+word for word, which is what lets SQLite use them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import attrs
+
+from interstat_reports.filters import Filters
+
+LATEST_RUNS = 5
+BAR_WIDTH = 30
+
+_DISPATCHED = "SELECT COUNT(*) FROM agent_runs WHERE kind = 'dispatched' AND {condition}"
+_PENDING = _DISPATCHED + " AND parsed_at IS NULL"
+_NO_TOKENS = _DISPATCHED + (
+    " AND (tokens_source IS NULL OR tokens_source = 'hook_estimate' OR total_tokens IS NULL)"
+)
+_SESSIONS = (
+    "SELECT COUNT(DISTINCT session_id) FROM agent_runs"
+    " WHERE kind = 'dispatched' AND {condition}"
+)
+# Few agent names, many runs: hop from one name to the next through the
+# (kind, agent_name) index instead of reading every entry.
+_AGENTS = """
+WITH RECURSIVE names(name) AS (
+    SELECT MIN(agent_name) FROM agent_runs WHERE kind = 'dispatched' AND {condition}
+    UNION ALL
+    SELECT (SELECT MIN(agent_name) FROM agent_runs
+            WHERE kind = 'dispatched' AND {condition} AND agent_name > names.name)
+    FROM names WHERE name IS NOT NULL
+)
+SELECT COUNT(name) FROM names
+"""
+# The unary + keeps SQLite from using the kind index here, so that it walks
+# idx_runs_started_at backwards and stops after the first few rows.
+_LATEST = (
+    "SELECT started_at, agent_name, parsed_at IS NOT NULL FROM agent_runs"
+    " WHERE +kind = 'dispatched' AND {condition} ORDER BY started_at DESC LIMIT ?"
+)
+
+
+@attrs.frozen
+class LatestRun:
+    started_at: str | None
+    agent: str | None
+    parsed: bool
+
+
+@attrs.frozen
+class Status:
+    runs: int
+    runs_with_token_data: int
+    runs_pending_parse: int
+    sessions: int
+    agents: int
+    baseline_runs: int
+    latest: tuple[LatestRun, ...]
+
+    @property
+    def baseline_pct(self) -> float:
+        return round(min(self.runs / self.baseline_runs, 1) * 100, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = attrs.asdict(self)
+        data["baseline_pct"] = self.baseline_pct
+        data["latest"] = [
+            {"started_at": run.started_at, "agent": run.agent,
+             "state": "parsed" if run.parsed else "pending"}
+            for run in self.latest
+        ]
+        return data
+
+
+def _count(conn: sqlite3.Connection, sql: str, condition: str, values: list) -> int:
+    return conn.execute(sql.format(condition=condition), values).fetchone()[0]
+
+
+def read_status(conn: sqlite3.Connection, filters: Filters, baseline_runs: int) -> Status:
+    condition, values = filters.where()
+    runs = _count(conn, _DISPATCHED, condition, values)
+    no_tokens = _count(conn, _NO_TOKENS, condition, values)
+    pending = _count(conn, _PENDING, condition, values)
+    sessions = _count(conn, _SESSIONS, condition, values)
+    agents = _count(conn, _AGENTS, condition, values * 2)
+    latest = tuple(
+        LatestRun(started, agent, bool(parsed))
+        for started, agent, parsed in conn.execute(
+            _LATEST.format(condition=condition), (*values, LATEST_RUNS)
+        )
+    )
+    return Status(runs, runs - no_tokens, pending, sessions, agents, baseline_runs, latest)
+
+
+def progress_bar(runs: int, baseline: int, width: int = BAR_WIDTH) -> str:
+    """``[#######.......] 20/50 runs`` toward the baseline; full once it is reached."""
+    filled = min(width, runs * width // baseline)
+    reached = " (baseline reached)" if runs >= baseline else ""
+    return f"[{'#' * filled}{'.' * (width - filled)}] {runs:,}/{baseline} runs{reached}"
