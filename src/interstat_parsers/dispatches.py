@@ -29,7 +29,7 @@ def dispatches_in(line: dict, message: dict, session_id: str) -> list[Dispatch]:
     for block in as_list(message.get("content")):
         block = as_dict(block)
         tool_use_id = text(block.get("id"))
-        if block.get("type") != "tool_use" or block.get("name") not in DISPATCH_TOOLS:
+        if block.get("type") != "tool_use" or text(block.get("name")) not in DISPATCH_TOOLS:
             continue
         if tool_use_id:
             tool_input = as_dict(block.get("input"))
@@ -118,7 +118,7 @@ def _status(block: dict, result: dict) -> str:
         return "failed"
     if result.get("status") == "async_launched" or result.get("isAsync") is True:
         return "async_launched"
-    if result.get("status") in _FAILED_STATUSES:
+    if text(result.get("status")) in _FAILED_STATUSES:
         return "failed"
     return "completed"
 

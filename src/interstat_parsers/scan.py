@@ -82,7 +82,7 @@ class Scan:
         if isinstance(line, str):
             yield SkippedLine(line, item.number, item.offset)
             return
-        kind = line.get("type")
+        kind = text(line.get("type"))
         if self.request.strict and kind not in KNOWN_LINE_TYPES:
             yield SkippedLine("unknown-type", item.number, item.offset)
         owner, notes = self.threads.route(line)

@@ -116,3 +116,56 @@ def write_lines(path: Path, lines: list, *, end: bytes = b"\n") -> Path:
     parts = [line if isinstance(line, bytes) else json.dumps(line).encode() for line in lines]
     path.write_bytes(b"\n".join(parts) + end)
     return path
+
+
+SESSION = "11111111-2222-3333-4444-555555555555"
+
+
+def usage(input_tokens=0, output=0, cache_read=0, creation=None, five=None, hour=None, **more):
+    """A usage object; ``creation``/``five``/``hour`` left out when None."""
+    raw = {"input_tokens": input_tokens, "output_tokens": output,
+           "cache_read_input_tokens": cache_read}
+    if creation is not None:
+        raw["cache_creation_input_tokens"] = creation
+    if five is not None or hour is not None:
+        raw["cache_creation"] = {"ephemeral_5m_input_tokens": five or 0,
+                                 "ephemeral_1h_input_tokens": hour or 0}
+    raw.update(more)
+    return raw
+
+
+def assistant(message_id, raw_usage=None, *, request="req-1", version="2.1.62", content=None,
+              stop=None, model="claude-test", **line):
+    message = {"id": message_id, "role": "assistant", "model": model,
+               "content": content if content is not None else [{"type": "text", "text": "ok"}],
+               "stop_reason": stop}
+    if raw_usage is not None:
+        message["usage"] = raw_usage
+    entry = {"type": "assistant", "sessionId": SESSION, "version": version,
+             "timestamp": "2026-01-01T00:00:00.000Z", "message": message}
+    if request is not None:
+        entry["requestId"] = request
+    entry.update(line)
+    return entry
+
+
+def user(content, *, version="2.1.62", **line):
+    entry = {"type": "user", "sessionId": SESSION, "version": version,
+             "timestamp": "2026-01-01T00:00:01.000Z",
+             "message": {"role": "user", "content": content}}
+    entry.update(line)
+    return entry
+
+
+def session_file(tmp_path: Path, lines: list, **options) -> Path:
+    folder = tmp_path / "proj"
+    folder.mkdir(exist_ok=True)
+    return write_lines(folder / f"{SESSION}.jsonl", lines, **options)
+
+
+def agent_file(tmp_path: Path, agent_id: str, lines: list, *, meta: dict | None = None) -> Path:
+    folder = tmp_path / "proj" / SESSION / "subagents"
+    folder.mkdir(parents=True, exist_ok=True)
+    if meta is not None:
+        (folder / f"agent-{agent_id}.meta.json").write_text(json.dumps(meta))
+    return write_lines(folder / f"agent-{agent_id}.jsonl", lines)
