@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import attrs
 
@@ -20,8 +21,7 @@ _DISCARD_CHUNK = 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 
-@attrs.frozen
-class RawLine:
+class RawLine(NamedTuple):
     """One complete line without its newline; ``number`` counts from 1."""
 
     number: int
@@ -29,8 +29,7 @@ class RawLine:
     data: bytes
 
 
-@attrs.frozen
-class BadLine:
+class BadLine(NamedTuple):
     """A line that cannot be read as data: ``truncated`` or ``too-long``."""
 
     number: int

@@ -27,11 +27,13 @@ class RunNotes:
     started_at: str | None = None
     ended_at: str | None = None
     prompt: str | None = None
-    prompt_seen: bool = False
+    messages: int = 0
     _final_message: str | None = None
     _final_texts: list[str] = attrs.field(factory=list)
 
     def note_line(self, line: dict) -> None:
+        """Called for each user or assistant line of the run, in order."""
+        self.messages += 1
         timestamp = text(line.get("timestamp"))
         if timestamp:
             self.started_at = self.started_at or timestamp
@@ -40,13 +42,15 @@ class RunNotes:
         self.project = self.project or text(line.get("cwd"))
         self.version = text(line.get("version")) or self.version
 
+    @property
+    def expects_prompt(self) -> bool:
+        return self.messages == 0
+
     def note_user(self, message: dict) -> None:
-        if self.prompt_seen:
-            return
-        prompt = prompt_text(message)
-        if prompt is not None:
-            self.prompt = prompt
-            self.prompt_seen = True
+        # The prompt opens the run; a run whose first message is something
+        # else (a copy cut short, a replay) has no prompt we can trust.
+        if self.messages == 1 and self.prompt is None:
+            self.prompt = prompt_text(message)
 
     def note_assistant(self, message: dict) -> None:
         texts = [part for part in block_texts(message.get("content")) if part.strip()]

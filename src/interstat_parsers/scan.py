@@ -33,7 +33,28 @@ KNOWN_LINE_TYPES = frozenset(
     }
 )
 
-_RESULT_MARKERS = (b'"agentId"', b'"totalTokens"')
+_RESULT_MARKERS = (b'"totalTokens"', b'"async_launched"')
+# Lines that may deliver a task notification: a user message, or a queued
+# command attached to the conversation (other attachments only quote it).
+_NOTIFYING = (b'"type":"user"', b'"type": "user"', b'"queued_command"')
+# Line types holding nothing we read. Claude Code writes their "type" before
+# any nested object (progress lines embed whole sub-agent messages after it),
+# while in message lines the first "type" is nested and never one of these.
+_UNREAD_TYPES = frozenset({
+    b"progress", b"api-request", b"api-request-blob", b"api-request-shape", b"tools-used",
+    b"last-prompt", b"atis-latch", b"cost-state", b"file-history-snapshot", b"summary",
+})
+_TYPE_KEY = b'"type":"'
+
+
+def _first_type(data: bytes) -> bytes | None:
+    """The value of the line's first "type" key, when written compactly."""
+    start = data.find(_TYPE_KEY)
+    if start < 0:
+        return None
+    start += len(_TYPE_KEY)
+    end = data.find(b'"', start)
+    return data[start:end] if end > 0 else None
 
 
 @attrs.define
@@ -68,7 +89,16 @@ class Scan:
         yield ReadUpTo(reader.consumed)
 
     def _may_matter(self, data: bytes) -> bool:
-        if b'"assistant"' in data or MARKER in data or self.threads.wants(data):
+        if self.threads.wants(data):
+            return True
+        first = _first_type(data)
+        if first == b"queue-operation":
+            return MARKER in data
+        if first in _UNREAD_TYPES:
+            return False
+        if b'"assistant"' in data:
+            return True
+        if MARKER in data and any(marker in data for marker in _NOTIFYING):
             return True
         if b'"tool_result"' not in data:
             return False

@@ -81,11 +81,10 @@ class AgentFileThreads:
             if line.get("type") == "user":
                 message = line.get("message")
                 self.notes.note_user(message if isinstance(message, dict) else {})
-                if self.notes.prompt_seen:
-                    return
+            return
 
     def wants(self, data: bytes) -> bool:
-        return not self.notes.prompt_seen and b'"user"' in data
+        return self.notes.expects_prompt and b'"user"' in data
 
     def route(self, line: dict) -> tuple[str, RunNotes | None]:
         agent_id = text(line.get("agentId"))
