@@ -1,8 +1,9 @@
 """Reading one transcript into facts: the loop every era shares.
 
-Most lines cannot matter (attachments, request logs, snapshots), so a byte
-search decides whether a line is decoded at all; strict mode decodes every
-line so that unknown types show up.
+Facts come out in this order: skipped lines, dispatches and results as their
+lines are read; then each API call once; then the run transcripts; then
+``ReadUpTo``. Calls wait for the end because a response's lines may be
+interleaved with others and its best copy is only known then.
 """
 
 from __future__ import annotations
@@ -20,45 +21,16 @@ from interstat_parsers.head import head_version
 from interstat_parsers.lines import MAX_LINE_BYTES, BadLine, LineReader, RawLine
 from interstat_parsers.notifications import MARKER, notifications_in
 from interstat_parsers.paths import session_id_from_path
+from interstat_parsers.prefilter import KNOWN_LINE_TYPES, may_matter
 from interstat_parsers.threads import Threads
 from interstat_parsers.usage import read_usage
 from interstat_parsers.versions import Version, parse_version
 
-#: Line types seen in Claude Code's files; strict mode reports any other.
-KNOWN_LINE_TYPES = frozenset(
-    {
-        "user", "assistant", "system", "summary", "progress", "attachment",
-        "queue-operation", "api-request", "api-request-blob", "api-request-shape",
-        "tools-used", "last-prompt", "atis-latch", "cost-state", "file-history-snapshot",
-    }
-)
-
-_RESULT_MARKERS = (b'"totalTokens"', b'"async_launched"')
-# Lines that may deliver a task notification: a user message, or a queued
-# command attached to the conversation (other attachments only quote it).
-_NOTIFYING = (b'"type":"user"', b'"type": "user"', b'"queued_command"')
-# Line types holding nothing we read. Claude Code writes their "type" before
-# any nested object (progress lines embed whole sub-agent messages after it),
-# while in message lines the first "type" is nested and never one of these.
-_UNREAD_TYPES = frozenset({
-    b"progress", b"api-request", b"api-request-blob", b"api-request-shape", b"tools-used",
-    b"last-prompt", b"atis-latch", b"cost-state", b"file-history-snapshot", b"summary",
-})
-_TYPE_KEY = b'"type":"'
-
-
-def _first_type(data: bytes) -> bytes | None:
-    """The value of the line's first "type" key, when written compactly."""
-    start = data.find(_TYPE_KEY)
-    if start < 0:
-        return None
-    start += len(_TYPE_KEY)
-    end = data.find(b'"', start)
-    return data[start:end] if end > 0 else None
-
 
 @attrs.define
 class Scan:
+    """One read of one file; ``facts`` may be iterated once."""
+
     request: ParseRequest
     threads: Threads
     max_line_bytes: int = MAX_LINE_BYTES
@@ -81,31 +53,19 @@ class Scan:
         for item in reader:
             if isinstance(item, BadLine):
                 yield SkippedLine(item.reason, item.number, item.offset)
-            elif item.data.strip() and (self.request.strict or self._may_matter(item.data)):
+            elif item.data.strip() and self._worth_reading(item.data):
                 yield from self._read(item)
         runs = self.threads.finish()
         yield from self.calls.facts(self.threads.resolve_owner)
         yield from runs
         yield ReadUpTo(reader.consumed)
 
-    def _may_matter(self, data: bytes) -> bool:
-        if self.threads.wants(data):
-            return True
-        first = _first_type(data)
-        if first == b"queue-operation":
-            return MARKER in data
-        if first in _UNREAD_TYPES:
-            return False
-        if b'"assistant"' in data:
-            return True
-        if MARKER in data and any(marker in data for marker in _NOTIFYING):
-            return True
-        if b'"tool_result"' not in data:
-            return False
-        if any(tool_use_id in data for tool_use_id in self._unanswered):
-            return True
-        # A resumed read has not seen the call; the result's shape tells.
-        return b'"toolUseResult"' in data and any(key in data for key in _RESULT_MARKERS)
+    def _worth_reading(self, data: bytes) -> bool:
+        return (
+            self.request.strict
+            or self.threads.wants(data)
+            or may_matter(data, self._unanswered)
+        )
 
     def _read(self, item: RawLine) -> Iterator[Fact]:
         line = decode_line(item.data)
@@ -133,7 +93,9 @@ class Scan:
     def _session(self, line: dict) -> str:
         return text(line.get("sessionId")) or self._fallback_session
 
-    def _assistant(self, line: dict, message: dict, owner: str, item: RawLine) -> Iterator[Fact]:
+    def _assistant(
+        self, line: dict, message: dict, owner: str, item: RawLine
+    ) -> Iterator[Fact]:
         if message.get("usage") is not None:
             yield from self._call(line, message, owner, item)
         for dispatch in dispatches_in(line, message, self._session(line)):
