@@ -70,9 +70,13 @@ def is_subagent_result(tool_use_result: Any) -> bool:
 
 
 def results_in(
-    line: dict, message: dict, dispatch_ids: set[str], session_id: str
+    line: dict, message: dict, dispatch_ids: set[str], session_id: str, *, by_shape: bool
 ) -> list[DispatchResult]:
-    """Results of sub-agent calls held by a user line's ``tool_result`` blocks."""
+    """Results of sub-agent calls held by a user line's ``tool_result`` blocks.
+
+    A result counts when its call is in ``dispatch_ids`` or, with ``by_shape``
+    (a read resumed after the call's line), when it has the tool's shape.
+    """
     blocks = [
         as_dict(block) for block in as_list(message.get("content"))
         if as_dict(block).get("type") == "tool_result"
@@ -85,7 +89,7 @@ def results_in(
         tool_use_id = text(block.get("tool_use_id"))
         if not tool_use_id:
             continue
-        if tool_use_id in dispatch_ids or is_subagent_result(tool_use_result):
+        if tool_use_id in dispatch_ids or (by_shape and is_subagent_result(tool_use_result)):
             found.append(_result(line, block, tool_use_result, tool_use_id, session_id))
     return found
 

@@ -28,8 +28,14 @@ _STATUSES = {
 }
 
 
+_TAGS = {
+    name: re.compile(f"<{name}>(.*?)</{name}>", re.DOTALL)
+    for name in ("task-id", "tool-use-id", "status", "summary", "result", "subagent_tokens")
+}
+
+
 def _tag(body: str, name: str) -> str | None:
-    match = re.search(f"<{name}>(.*?)</{name}>", body, re.DOTALL)
+    match = _TAGS[name].search(body)
     return match.group(1).strip() if match else None
 
 

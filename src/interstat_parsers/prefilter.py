@@ -49,10 +49,11 @@ def first_type(data: bytes) -> bytes | None:
     return data[start:end] if end > 0 else None
 
 
-def may_matter(data: bytes, unanswered: Collection[bytes]) -> bool:
+def may_matter(data: bytes, unanswered: Collection[bytes], *, resumed: bool) -> bool:
     """Whether a line may hold a call, a dispatch, a result or a notification.
 
-    ``unanswered`` holds the ids of sub-agent calls whose result is not seen yet.
+    ``unanswered`` holds the ids of sub-agent calls whose result is not seen
+    yet; ``resumed`` says the read started mid-file, after some calls.
     """
     first = first_type(data)
     if first == b"queue-operation":
@@ -68,4 +69,4 @@ def may_matter(data: bytes, unanswered: Collection[bytes]) -> bool:
     if any(tool_use_id in data for tool_use_id in unanswered):
         return True
     # A resumed read has not seen the call; the result's shape tells.
-    return b'"toolUseResult"' in data and any(key in data for key in _RESULT_SHAPE)
+    return resumed and b'"toolUseResult"' in data and any(key in data for key in _RESULT_SHAPE)

@@ -64,7 +64,7 @@ class Scan:
         return (
             self.request.strict
             or self.threads.wants(data)
-            or may_matter(data, self._unanswered)
+            or may_matter(data, self._unanswered, resumed=self.request.start_offset > 0)
         )
 
     def _read(self, item: RawLine) -> Iterator[Fact]:
@@ -129,6 +129,8 @@ class Scan:
                 yield result
 
     def _results(self, line: dict, message: dict) -> Iterator[Fact]:
-        for result in results_in(line, message, self._dispatch_ids, self._session(line)):
+        resumed = self.request.start_offset > 0
+        session_id = self._session(line)
+        for result in results_in(line, message, self._dispatch_ids, session_id, by_shape=resumed):
             self._unanswered.discard(result.tool_use_id.encode("utf-8"))
             yield result

@@ -18,8 +18,8 @@ from interstat_parsers.head import head_objects
 from interstat_parsers.meta import background_of, read_meta
 from interstat_parsers.paths import side_kind, workflow_id
 from interstat_parsers.runnotes import RunNotes
-from interstat_parsers.versions import WARMUP_UNTIL, parse_version
 
+#: The prompt of the hidden agents 2.0.28 to 2.1.0 start at launch (flat era only).
 WARMUP_PROMPT = "Warmup"
 
 
@@ -130,10 +130,8 @@ class AgentFileThreads:
         side = side_kind(self.agent_id)
         if side:
             return side
-        version = parse_version(self.notes.version)
-        early = version is None or version < WARMUP_UNTIL
         prompt = self.notes.prompt
-        if self.detect_warmup and early and prompt is not None and prompt.strip() == WARMUP_PROMPT:
+        if self.detect_warmup and prompt is not None and prompt.strip() == WARMUP_PROMPT:
             return "warmup"
         return "dispatched"
 

@@ -16,8 +16,6 @@ SUBAGENTS_FROM: Version = (2, 1, 2)
 #: output_tokens (seen in 2.1.38 and 2.1.39; fixed in 2.1.97 per the changelog).
 PLACEHOLDER_FROM: Version = (2, 1, 0)
 PLACEHOLDER_UNTIL: Version = (2, 1, 97)
-#: The "Warmup" agents started at launch existed only in the flat era.
-WARMUP_UNTIL: Version = SUBAGENTS_FROM
 
 
 def parse_version(value: object) -> Version | None:

@@ -132,3 +132,15 @@ def test_background_shell_notifications_are_not_sub_agent_results(tmp_path):
     assert results(parse(session_file(tmp_path, lines))) == [
         ("toolu_elsewhere", "a8", "completed", len("three words here"), 8039),
     ]
+
+
+def test_a_full_read_counts_only_results_of_calls_it_saw(tmp_path):
+    # Other tools may return agentId and status (reading an agent's output);
+    # from the start of the file every sub-agent call is seen before its result.
+    lines = [
+        assistant("msg-1", usage(1), content=[
+            {"type": "tool_use", "id": "toolu_out", "name": "TaskOutput", "input": {}}]),
+        user(tool_result("toolu_out"), toolUseResult={
+            "status": "completed", "agentId": "a1", "totalTokens": 5}),
+    ]
+    assert results(parse(session_file(tmp_path, lines))) == []
