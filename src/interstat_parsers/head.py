@@ -14,7 +14,7 @@ _BOM = b"\xef\xbb\xbf"
 _VERSION_FIELD = re.compile(rb'"version"\s*:\s*"(\d+\.\d+\.\d+)')
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def head_lines(head: bytes) -> tuple[dict | str, ...]:
     """The head's complete lines, decoded (a reason string for bad ones)."""
     lines = head.split(b"\n")[:-1]

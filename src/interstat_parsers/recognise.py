@@ -17,7 +17,8 @@ from interstat_parsers.paths import agent_id_from_name, subagents_folder
 from interstat_parsers.versions import era_of_version
 
 
-@lru_cache(maxsize=256)
+# The host asks every parser about the same file in a row: a few entries do.
+@lru_cache(maxsize=8)
 def era_of(source: SourceFile) -> str | None:
     """``inline``, ``flat``, ``subagents``, or None for a file of no known era."""
     if source.path.suffix != ".jsonl":
