@@ -51,6 +51,7 @@ class LineReader:
     consumed: int = attrs.field(init=False, default=0)
 
     def __iter__(self) -> Iterator[RawLine | BadLine]:
+        self.start = max(self.start, 0)
         self.consumed = self.start
         with open(self.path, "rb") as stream:
             stream.seek(self.start)

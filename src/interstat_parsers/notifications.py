@@ -26,8 +26,6 @@ _STATUSES = {
     "cancelled": "failed",
     "canceled": "failed",
 }
-
-
 _TAGS = {
     name: re.compile(f"<{name}>(.*?)</{name}>", re.DOTALL)
     for name in ("task-id", "tool-use-id", "status", "summary", "result", "subagent_tokens")
