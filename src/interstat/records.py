@@ -91,6 +91,9 @@ class Dispatch:
     requested_model: str | None = None
     timestamp: str | None = None
     project: str | None = None
+    #: Claude Code's version on the dispatching line: when ``background`` is
+    #: None, the version decides the default (background from 2.1.232).
+    version: str | None = None
 
 
 @attrs.frozen
@@ -137,14 +140,22 @@ class RunTranscript:
     prompt_sha256: str | None = None
     transcript_path: str | None = None
     project: str | None = None
+    #: ``wf_<id>`` for workflow agents (``subagents/workflows/wf_<id>/``).
+    workflow_id: str | None = None
+    version: str | None = None
 
 
 @attrs.frozen
 class SkippedLine:
-    """A line the parser could not use, and why (``bad-json``, ``not-object``...)."""
+    """A line the parser could not use, and why (``bad-json``, ``not-object``...).
+
+    ``line_number`` counts from 1 at the offset the parse started from;
+    ``offset`` is the line's byte offset in the file.
+    """
 
     reason: str
     line_number: int
+    offset: int | None = None
 
 
 @attrs.frozen

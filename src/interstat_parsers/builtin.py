@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from interstat import hookimpl
+from interstat.registry import TranscriptParser
+from interstat_parsers import flat, inline, subagents
+
+BUILTIN_PARSERS = (inline.PARSER, flat.PARSER, subagents.PARSER)
 
 
 @hookimpl
-def interstat_register_parsers(register):
+def interstat_register_parsers(register: Callable[[TranscriptParser], None]) -> None:
     """Every era's parser; the host asks each which files it recognises."""
+    for parser in BUILTIN_PARSERS:
+        register(parser)

@@ -1,0 +1,79 @@
+"""Reading fields of decoded lines without trusting their types.
+
+Every field of Claude Code's files is optional and may hold anything, so
+these helpers return a safe empty value instead of raising.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+_EMPTY: dict = {}
+
+
+def decode_line(data: bytes) -> dict | str:
+    """The line's JSON object, or the reason it cannot be used."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "invalid-utf8"
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return "bad-json"
+    if not isinstance(value, dict):
+        return "not-object"
+    return value
+
+
+def as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else _EMPTY
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def text(value: Any) -> str | None:
+    """A string safe to store: None for non-strings, lone surrogates replaced.
+
+    JSON escapes may carry unpaired surrogates, which SQLite cannot encode.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def count(value: Any) -> int | None:
+    """A non-negative integer, or None (booleans are not counts)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+def sha256(value: str) -> str:
+    # surrogatepass: a prompt with a lone surrogate still hashes the same way
+    # in every reader, instead of raising.
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def block_texts(content: Any) -> list[str]:
+    """The text of a message's content: a string, or its ``text`` blocks."""
+    if isinstance(content, str):
+        return [content]
+    texts = []
+    for block in as_list(content):
+        block = as_dict(block)
+        if block.get("type") == "text" and isinstance(block.get("text"), str):
+            texts.append(block["text"])
+    return texts

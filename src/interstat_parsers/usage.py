@@ -1,0 +1,88 @@
+"""Token counts of one API response, read from a message's ``usage``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from interstat.records import Usage
+from interstat_parsers.fields import as_dict, count
+
+#: Usage keys seen in Claude Code's files; strict mode reports any other.
+KNOWN_USAGE_KEYS = frozenset(
+    {
+        "input_tokens", "output_tokens", "cache_read_input_tokens",
+        "cache_creation_input_tokens", "cache_creation", "service_tier",
+        "server_tool_use", "inference_geo", "iterations", "speed",
+        "output_tokens_details", "fallback_credit",
+    }
+)
+KNOWN_CACHE_CREATION_KEYS = frozenset(
+    {"ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"}
+)
+
+
+@attrs.frozen
+class UsageReading:
+    """``usage`` is None when a counted field holds something other than a count."""
+
+    usage: Usage | None
+    unknown_keys: tuple[str, ...] = ()
+
+
+def _counted(raw: dict, key: str) -> int | None:
+    """The count at ``key``; 0 when absent or null, None when it is not a count."""
+    value = raw.get(key)
+    if value is None:
+        return 0
+    return count(value)
+
+
+def read_usage(raw_usage: Any) -> UsageReading:
+    raw = as_dict(raw_usage)
+    nested = as_dict(raw.get("cache_creation"))
+    unknown = sorted(set(raw) - KNOWN_USAGE_KEYS)
+    unknown += sorted(f"cache_creation.{key}" for key in set(nested) - KNOWN_CACHE_CREATION_KEYS)
+    values = [
+        _counted(raw, key)
+        for key in (
+            "input_tokens", "output_tokens", "cache_read_input_tokens",
+            "cache_creation_input_tokens",
+        )
+    ]
+    lifetimes = [
+        _counted(nested, key)
+        for key in ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+    ]
+    if None in values or None in lifetimes:
+        return UsageReading(None, tuple(unknown))
+    input_tokens, output_tokens, cache_read, flat_creation = values
+    five_minutes, one_hour = lifetimes
+    return UsageReading(
+        _usage(input_tokens, output_tokens, cache_read, flat_creation, five_minutes, one_hour),
+        tuple(unknown),
+    )
+
+
+def _usage(
+    input_tokens: int,
+    output_tokens: int,
+    cache_read: int,
+    flat_creation: int,
+    five_minutes: int,
+    one_hour: int,
+) -> Usage:
+    # Before 2.1.152 the flat field could be 0 while the nested split held the
+    # real numbers; a flat count with no split is priced as the 5-minute kind.
+    creation = flat_creation or five_minutes + one_hour
+    if five_minutes + one_hour == 0 and flat_creation > 0:
+        five_minutes = flat_creation
+    return Usage(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cache_read_tokens=cache_read,
+        cache_creation_tokens=creation,
+        cache_creation_5m_tokens=five_minutes,
+        cache_creation_1h_tokens=one_hour,
+    )
