@@ -89,9 +89,21 @@ def results_in(
         tool_use_id = text(block.get("tool_use_id"))
         if not tool_use_id:
             continue
-        if tool_use_id in dispatch_ids or (by_shape and is_subagent_result(tool_use_result)):
+        if tool_use_id in dispatch_ids or (by_shape and _has_result_shape(block, tool_use_result)):
             found.append(_result(line, block, tool_use_result, tool_use_id, session_id))
     return found
+
+
+def _has_result_shape(block: dict, tool_use_result: Any) -> bool:
+    """Whether a result whose call was not read looks like a sub-agent's.
+
+    Results inside a sub-agent's own file (nested runs) carry no
+    ``toolUseResult``; their answer ends with the agentId and usage trailers.
+    """
+    if is_subagent_result(tool_use_result):
+        return True
+    shown = "".join(block_texts(block.get("content")))
+    return bool(_AGENT_ID_TRAILER.search(shown) and _TOKENS_TRAILER.search(shown))
 
 
 def _result(

@@ -68,5 +68,10 @@ def may_matter(data: bytes, unanswered: Collection[bytes], *, resumed: bool) -> 
         return False
     if any(tool_use_id in data for tool_use_id in unanswered):
         return True
-    # A resumed read has not seen the call; the result's shape tells.
-    return resumed and b'"toolUseResult"' in data and any(key in data for key in _RESULT_SHAPE)
+    # A resumed read has not seen the call; the result's shape tells. Nested
+    # runs' results have no toolUseResult, only the answer's trailers.
+    if not resumed:
+        return False
+    if b'"toolUseResult"' in data and any(key in data for key in _RESULT_SHAPE):
+        return True
+    return b"agentId: " in data and b"subagent_tokens: " in data

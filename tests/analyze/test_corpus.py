@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from conftest import corpora_with_expected, corpus_dir, load_expected
+from tests.corpus import corpora_with_expected, corpus_dir, load_expected
 from interstat.analyze import run_analyze
 
 COMPARED = [

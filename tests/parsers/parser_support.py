@@ -12,24 +12,9 @@ import pytest
 from interstat.records import ApiCall, Fact
 from interstat.registry import ParseRequest, SourceFile, TranscriptParser
 from interstat_parsers.builtin import BUILTIN_PARSERS
+from tests.corpus import corpus_dir as corpus_folder
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 HEAD_BYTES = 64 * 1024
-
-
-def shared_folder() -> Path:
-    configured = os.environ.get("INTERSTAT_SHARED")
-    return Path(configured) if configured else REPO_ROOT.parent / "shared"
-
-
-def corpus_folder() -> Path:
-    corpus = shared_folder() / "corpus"
-    if not corpus.is_dir():
-        pytest.fail(
-            f"transcript corpus not found at {corpus}; clone shared/ next to the repository "
-            "or set INTERSTAT_SHARED to the folder holding corpus/"
-        )
-    return corpus
 
 
 def expected_folders() -> list[Path]:

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from interstat.cli import cli
 from interstat.store.connect import open_store
+from tests.corpus import corpus_dir
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2026-12-03T12:00:00.000Z"
@@ -25,16 +26,8 @@ TOKEN_COLUMNS = (
 )
 
 
-def shared_dir() -> Path:
-    shared = Path(os.environ.get("INTERSTAT_SHARED", REPO / "../shared")).resolve()
-    corpus = shared / "corpus"
-    if not corpus.is_dir():
-        pytest.fail(f"corpus not found at {corpus}; clone next to shared/ or set INTERSTAT_SHARED")
-    return corpus
-
-
 def reviews_dir() -> Path:
-    return shared_dir() / "cc-2.1.332-reviews"
+    return corpus_dir() / "cc-2.1.332-reviews"
 
 
 def expected_runs() -> list[dict]:

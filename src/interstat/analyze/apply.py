@@ -140,13 +140,18 @@ class FactApplier:
         self.touched_runs.add(run_id)
 
     def _result(self, result: DispatchResult) -> None:
-        probe = RunTranscript(
-            session_id=result.session_id,
-            owner=tool_owner(result.tool_use_id),
-            agent_id=result.agent_id,
-            tool_use_id=result.tool_use_id,
+        known = runs.find_run(
+            self.conn, result.session_id, agent_id=result.agent_id, tool_use_id=result.tool_use_id
         )
-        run_id = self._run_for(result.session_id, result.agent_id, result.tool_use_id, probe)
+        if known is None:
+            # A read resumed mid-file recognises results by their shape alone;
+            # one whose call and agent were never seen is not a sub-agent run.
+            return
+        # Links the agentId to the call, folding two rows into one if needed.
+        run_id = runs.ensure_run(
+            self.conn, result.session_id, self.now,
+            agent_id=result.agent_id, tool_use_id=result.tool_use_id,
+        )
         if result.status == "async_launched":
             runs.set_fields(self.conn, run_id, {"background": 1}, self.now)
             runs.set_status(self.conn, run_id, "running", self.now)
