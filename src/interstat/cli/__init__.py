@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import click
 
 from interstat import __version__
 from interstat.cli.commands import COMMANDS
+from interstat.cli.context import Settings
 from interstat.errors import InterstatError
+from interstat.store.connect import damaged_message
 
 
 class _Group(click.Group):
@@ -19,6 +22,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except InterstatError as error:
             raise click.ClickException(str(error)) from error
+        except sqlite3.DatabaseError as error:
+            # Damage deep in the file shows only when a query reaches it.
+            message = damaged_message(error, ctx.ensure_object(Settings).store_path)
+            if message is None:
+                raise
+            raise click.ClickException(message) from error
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,8 +44,6 @@ class _Group(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db_path: str | None, verbose: int, quiet: bool) -> None:
     """Measure what Claude Code sub-agent runs really cost."""
-    from interstat.cli.context import Settings
-
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
         min(verbose, 2)
     ]
