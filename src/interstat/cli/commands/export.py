@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -24,7 +25,8 @@ def export(settings: Settings, output_format: str | None, output: str,
            filters: Filters) -> None:
     """Write the agent_runs rows of dispatched runs, every column, oldest first."""
     chosen = format_for(output, output_format)
-    stdout = click.get_binary_stream("stdout")
+    sys.stdout.flush()
+    stdout = sys.stdout.buffer
     if output == "-" and chosen == "parquet" and stdout.isatty():
         raise InterstatError("Parquet is binary: give --output FILE.parquet or pipe the output")
     conn = settings.open_store(create=False)
