@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from interstat.cli import cli
 from interstat.store import calls, runs
 from interstat.store.connect import open_store
+from interstat.store_check import snapshot
 
 NOW = "2026-03-01T12:00:00.000Z"
 
@@ -88,9 +90,31 @@ def new_store(path: Path) -> sqlite3.Connection:
 
 
 def table_rows(path: Path, table: str) -> list[tuple[Any, ...]]:
-    """Every row of ``table`` read from a copy, so the file itself is never opened."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-    finally:
-        conn.close()
+    """Every row of ``table``, read from a copy so that the file itself is never opened."""
+    with tempfile.TemporaryDirectory() as folder:
+        conn = sqlite3.connect(snapshot(path, Path(folder)))
+        try:
+            return sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+        finally:
+            conn.close()
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of a store."""
+    return {table: table_rows(path, table) for table in
+            ("agent_runs", "api_calls", "transcript_files", "hook_events", "schema_migrations")}
+
+
+def run_row(path: Path, **where: str) -> dict[str, Any]:
+    """The one agent_runs row whose columns equal ``where``, as a dict."""
+    with tempfile.TemporaryDirectory() as folder:
+        conn = sqlite3.connect(snapshot(path, Path(folder)))
+        conn.row_factory = sqlite3.Row
+        try:
+            condition = " AND ".join(f"{column} = ?" for column in where)
+            rows = conn.execute(f"SELECT * FROM agent_runs WHERE {condition}",
+                                list(where.values())).fetchall()
+        finally:
+            conn.close()
+    assert len(rows) == 1, rows
+    return dict(rows[0])

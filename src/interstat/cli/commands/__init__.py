@@ -5,6 +5,7 @@ from __future__ import annotations
 from interstat.cli.commands.config import config
 from interstat.cli.commands.export import export
 from interstat.cli.commands.init_db import init_db
+from interstat.cli.commands.merge import merge
 from interstat.cli.commands.plugins import plugins
 
-COMMANDS = [init_db, plugins, config, export]
+COMMANDS = [init_db, plugins, config, export, merge]
