@@ -7,5 +7,6 @@ from interstat.cli.commands.export import export
 from interstat.cli.commands.init_db import init_db
 from interstat.cli.commands.merge import merge
 from interstat.cli.commands.plugins import plugins
+from interstat.cli.commands.purge import purge_command
 
-COMMANDS = [init_db, plugins, config, export, merge]
+COMMANDS = [init_db, plugins, config, export, merge, purge_command]
