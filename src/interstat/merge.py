@@ -45,7 +45,8 @@ _FILLED = tuple(
                       "created_at", "updated_at"}
 )
 
-_CALL_COLUMNS = (
+#: Every ``api_calls`` column but the derived total and context, in schema order.
+CALL_COLUMNS = (
     "call_key", "session_id", "owner", "model", "input_tokens", "output_tokens",
     "cache_read_tokens", "cache_creation_tokens", "cache_creation_5m_tokens",
     "cache_creation_1h_tokens", "synthetic", "output_is_placeholder", "timestamp",
@@ -74,8 +75,8 @@ def _merge_calls(target: sqlite3.Connection, source: sqlite3.Connection,
                  counts: MergeCounts) -> set[tuple[str, str]]:
     """Upsert every call; returns the (session, owner) pairs whose calls changed."""
     changed: set[tuple[str, str]] = set()
-    for row in source.execute(f"SELECT {', '.join(_CALL_COLUMNS)} FROM api_calls"):
-        call = dict(zip(_CALL_COLUMNS, row))
+    for row in source.execute(f"SELECT {', '.join(CALL_COLUMNS)} FROM api_calls"):
+        call = dict(zip(CALL_COLUMNS, row))
         existing = target.execute(
             "SELECT owner FROM api_calls WHERE call_key = ?", (call["call_key"],)
         ).fetchone()

@@ -25,6 +25,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 OK, OLDER, MISSING, EMPTY = "ok", "older", "missing", "empty"
 NOT_SQLITE, FOREIGN, NEWER, DAMAGED = "not-sqlite", "foreign", "newer", "damaged"
 UNREADABLE = "unreadable"
+_CHECKS = {"quick": "PRAGMA quick_check", "full": "PRAGMA integrity_check"}
+
 #: Kinds whose rows can be read (an older store after upgrading a copy).
 READABLE = (OK, OLDER)
 
@@ -58,7 +60,7 @@ def snapshot(path: Path, folder: Path) -> Path:
     return copy
 
 
-def _classify(conn: sqlite3.Connection, path: Path) -> StoreState:
+def _classify(conn: sqlite3.Connection, path: Path, check: str) -> StoreState:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -70,7 +72,7 @@ def _classify(conn: sqlite3.Connection, path: Path) -> StoreState:
         return StoreState(path, NEWER, f"{path} has schema version {version}, newer than "
                           f"this interstat's {current}", "upgrade interstat",
                           schema_version=version)
-    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    problems = [row[0] for row in conn.execute(_CHECKS[check])]
     if problems != ["ok"]:
         return StoreState(path, DAMAGED, f"{path} is damaged ({problems[0]})",
                           _repair_hint(path), schema_version=version)
@@ -82,10 +84,10 @@ def _classify(conn: sqlite3.Connection, path: Path) -> StoreState:
                       schema_version=version)
 
 
-def _state_of_copy(copy: Path, path: Path) -> StoreState:
+def _state_of_copy(copy: Path, path: Path, check: str = "quick") -> StoreState:
     conn = sqlite3.connect(copy, isolation_level=None)
     try:
-        return _classify(conn, path)
+        return _classify(conn, path, check)
     except sqlite3.DatabaseError as error:
         return StoreState(path, DAMAGED, f"{path} is damaged ({error})", _repair_hint(path))
     finally:
@@ -110,13 +112,16 @@ def _state_without_opening(path: Path) -> StoreState | None:
     return None
 
 
-def inspect_store(path: Path) -> StoreState:
-    """What ``path`` holds; the file is never opened by SQLite."""
+def inspect_store(path: Path, *, check: str = "quick") -> StoreState:
+    """What ``path`` holds; the file is never opened by SQLite.
+
+    ``check`` is ``"quick"`` (pages and rows) or ``"full"`` (indexes too).
+    """
     early = _state_without_opening(path)
     if early is not None:
         return early
     with tempfile.TemporaryDirectory(prefix="interstat-check-") as folder:
-        return _state_of_copy(snapshot(path, Path(folder)), path)
+        return _state_of_copy(snapshot(path, Path(folder)), path, check)
 
 
 @contextlib.contextmanager
