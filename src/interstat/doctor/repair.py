@@ -65,28 +65,31 @@ def _private(path: Path) -> None:
         os.close(fd)
 
 
-def backup(store: Path) -> Path:
+def backup(store: Path, *, damaged: bool = False) -> Path:
     """Copy the store (with its write-ahead log) to ``<name>.backup-<UTC time>``.
 
-    Uses SQLite's backup API on a private copy; a file too damaged for that
-    is copied byte for byte instead, its log beside it.
+    A sound store goes through SQLite's backup API, giving one consistent
+    file. A damaged one is copied byte for byte, its log beside it, so that
+    the backup keeps every page exactly as it was for a later rescue.
     """
     target = _free_name(store, "backup")
     with tempfile.TemporaryDirectory(prefix="interstat-backup-") as folder:
         copy = snapshot(store, Path(folder))
         _private(target)
-        try:
+        if not damaged:
             source, destination = sqlite3.connect(copy), sqlite3.connect(target)
             try:
                 source.backup(destination)
+                return target
             finally:
                 source.close()
                 destination.close()
-        except sqlite3.DatabaseError:
-            target.write_bytes(copy.read_bytes())
-            wal = copy.with_name(copy.name + "-wal")
-            if wal.exists():
-                (target.with_name(target.name + "-wal")).write_bytes(wal.read_bytes())
+        target.write_bytes(copy.read_bytes())
+        wal = copy.with_name(copy.name + "-wal")
+        if wal.exists():
+            wal_backup = target.with_name(target.name + "-wal")
+            _private(wal_backup)
+            wal_backup.write_bytes(wal.read_bytes())
     return target
 
 
@@ -193,7 +196,8 @@ def repair_store(store: Path) -> list[Finding]:
         return [Finding(AREA, PROBLEM, f"left {store} alone: {state.message}")]
     if state.kind in (STORE_OK, EMPTY) and not fix_needed(store):
         return []
-    findings = [Finding(AREA, OK, f"backed up {store} to {backup(store)}")]
+    saved_to = backup(store, damaged=state.kind == DAMAGED)
+    findings = [Finding(AREA, OK, f"backed up {store} to {saved_to}")]
     findings += fix_modes(store)
     if state.kind == OLDER:
         open_store(store).close()
