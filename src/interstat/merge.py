@@ -23,7 +23,7 @@ import attrs
 
 from interstat.errors import StoreError
 from interstat.store import calls, runs
-from interstat.store_check import readable_copy
+from interstat.store_check import readable_copy, require_sound
 
 #: Every ``agent_runs`` column but the local ``run_id``, in schema order.
 RUN_COLUMNS = (
@@ -218,6 +218,7 @@ def merge_stores(target: sqlite3.Connection, target_path: Path, others: Sequence
     files are only ever read through private copies.
     """
     _refuse_self(target_path, others)
+    require_sound(target, target_path)
     with contextlib.ExitStack() as stack:
         try:
             sources = [(str(other), stack.enter_context(readable_copy(other)))

@@ -84,6 +84,16 @@ def _classify(conn: sqlite3.Connection, path: Path, check: str) -> StoreState:
                       schema_version=version)
 
 
+def require_sound(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse to go on writing a store whose pages are damaged (``PRAGMA quick_check``)."""
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        problems = [str(error)]
+    if problems != ["ok"]:
+        raise StoreError(f"{path} is damaged ({problems[0]}); {_repair_hint(path)}")
+
+
 def _state_of_copy(copy: Path, path: Path, check: str = "quick") -> StoreState:
     conn = sqlite3.connect(copy, isolation_level=None)
     try:

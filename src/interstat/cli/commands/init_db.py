@@ -6,6 +6,7 @@ import click
 
 from interstat.cli.context import Settings, pass_settings
 from interstat.cli.output import console_for
+from interstat.store_check import require_sound
 
 
 @click.command("init-db")
@@ -13,6 +14,9 @@ from interstat.cli.output import console_for
 def init_db(settings: Settings) -> None:
     """Create the store, or bring it to the current schema."""
     conn = settings.open_store()
-    conn.close()
+    try:
+        require_sound(conn, settings.store_path)
+    finally:
+        conn.close()
     if settings.verbosity >= 0:
         console_for().print(f"Store ready: {settings.store_path}")

@@ -9,6 +9,7 @@ from interstat.cli.context import Settings, pass_settings
 from interstat.cli.output import console_for, emit_json
 from interstat.filters import Filters, filters_from_options, parse_moment
 from interstat.purge import plan_purge, purge
+from interstat.store_check import require_sound
 
 
 def _selection(before: str | None, utc: bool, session: tuple[str, ...],
@@ -38,6 +39,7 @@ def purge_command(settings: Settings, before: str | None, utc: bool, session: tu
     filters = _selection(before, utc, session, project)
     conn = settings.open_store(create=False)
     try:
+        require_sound(conn, settings.store_path)
         planned = plan_purge(conn, filters)
         if planned.runs and not yes:
             click.confirm(
