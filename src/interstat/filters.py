@@ -65,8 +65,14 @@ class Filters:
 
 
 def sql_time(moment: datetime) -> str:
-    """A bound in the stored format: ISO 8601 UTC with milliseconds and ``Z``."""
+    """A bound in the stored format: ISO 8601 UTC with milliseconds and ``Z``.
+
+    Stored times have whole milliseconds, so a bound rounded up to the next
+    one keeps exactly the same runs on either side of it.
+    """
     utc = moment.astimezone(timezone.utc)
+    if utc.microsecond % 1000:
+        utc += timedelta(microseconds=1000 - utc.microsecond % 1000)
     return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
