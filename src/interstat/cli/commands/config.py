@@ -22,7 +22,9 @@ def _shown(value: object) -> str:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
 @pass_settings
 def config(settings: Settings, output_format: str) -> None:
-    """Show the effective settings and whether each is a default, from the file or the env.
+    """Show the effective settings and where each came from.
+
+    Each is a default, from the config file, from the environment, or from --db.
 
     Prices are US dollars per million tokens, under [prices."MODEL-GLOB"].
     """

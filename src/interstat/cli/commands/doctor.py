@@ -18,7 +18,7 @@ from interstat.doctor.run import find_targets, run_checks
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @pass_settings
 def doctor(settings: Settings, repair: bool, output_format: str) -> None:
-    """Check the store, the Claude Code plugin and the transcript folders.
+    """Check the store, the plugin and the transcript folders.
 
     Each line says what was found and what to do. Exits 1 while a problem remains.
     """

@@ -23,7 +23,10 @@ from interstat.filters import Filters, filter_options
 @pass_settings
 def export(settings: Settings, output_format: str | None, output: str,
            filters: Filters) -> None:
-    """Write the agent_runs rows of dispatched runs, every column, oldest first."""
+    """Write dispatched runs as CSV, JSON Lines or Parquet.
+
+    Every agent_runs column, one row per run, oldest first.
+    """
     chosen = format_for(output, output_format)
     sys.stdout.flush()
     stdout = sys.stdout.buffer

@@ -19,7 +19,9 @@ from interstat.store.connect import utc_now
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
 @pass_settings
 def merge(settings: Settings, others: tuple[Path, ...], output_format: str) -> None:
-    """Fold other stores into this one without duplicates; safe to repeat.
+    """Fold other stores into this one, without duplicates.
+
+    Merging the same store again changes nothing.
 
     The other files are only read, through private copies. Any file that is
     not a healthy interstat store stops the merge before anything is written.

@@ -35,7 +35,10 @@ def _selection(before: str | None, utc: bool, session: tuple[str, ...],
 @pass_settings
 def purge_command(settings: Settings, before: str | None, utc: bool, session: tuple[str, ...],
                   project: tuple[str, ...], yes: bool, output_format: str) -> None:
-    """Delete runs and their API calls for good. Several options narrow the choice."""
+    """Delete runs and their API calls for good.
+
+    Several options narrow the choice together. Asks first unless --yes.
+    """
     filters = _selection(before, utc, session, project)
     conn = settings.open_store(create=False)
     try:
