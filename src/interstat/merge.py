@@ -104,10 +104,11 @@ def _find(target: sqlite3.Connection, run: dict[str, Any], now: str) -> int | No
             (session, run["agent_name"], run["started_at"], run["prompt_sha256"]),
         ).fetchone()
         return found[0] if found else None
-    by_agent = runs.find_run(target, session, agent_id=run["agent_id"]) if run["agent_id"] \
-        else None
-    by_tool = runs.find_run(target, session, tool_use_id=run["tool_use_id"]) \
-        if run["tool_use_id"] else None
+    by_agent = by_tool = None
+    if run["agent_id"]:
+        by_agent = runs.find_run(target, session, agent_id=run["agent_id"])
+    if run["tool_use_id"]:
+        by_tool = runs.find_run(target, session, tool_use_id=run["tool_use_id"])
     if by_agent and by_tool and by_agent != by_tool:
         runs.merge_runs(target, keep=by_tool, drop=by_agent, now=now)
         return by_tool
