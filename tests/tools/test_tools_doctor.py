@@ -264,3 +264,19 @@ def test_repair_leaves_a_foreign_database_alone(claude_root: Path, tmp_path: Pat
     assert checksum(other) == before
     assert os.listdir(other.parent) == ["app.db"]
     assert stat.S_IMODE(other.stat().st_mode) == 0o644
+
+
+def test_files_of_another_user_are_named_and_never_changed(claude_root: Path, store: Path,
+                                                           run_cli,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    install_plugin(claude_root)
+    store.chmod(0o644)
+    owner = store.stat().st_uid
+    # Seen from another account, every store file belongs to someone else.
+    monkeypatch.setattr(os, "getuid", lambda: owner + 1)
+    problems = messages(findings(run_cli, code=1), "problem")
+    assert f"{store} belongs to user id {owner}, not to you; give it back with " \
+           f"'sudo chown $(id -un) {store}'" in problems
+    findings(run_cli, "--repair", code=1)
+    assert stat.S_IMODE(store.stat().st_mode) == 0o644

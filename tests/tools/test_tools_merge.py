@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,7 @@ def test_merge_into_a_new_store_copies_everything(tmp_path: Path, theirs: Path,
     run_cli("--db", str(pooled), "merge", str(theirs))
     assert dump(pooled)["api_calls"] == dump(theirs)["api_calls"]
     assert dump(pooled)["agent_runs"] == dump(theirs)["agent_runs"]
+    assert stat.S_IMODE(pooled.stat().st_mode) == 0o600
 
 
 def test_the_other_store_is_left_untouched(ours: Path, theirs: Path, run_cli) -> None:
