@@ -122,6 +122,8 @@ def export_runs(conn: sqlite3.Connection, filters: Filters, output_format: str,
             if output_format == "jsonl":
                 return write_jsonl(cursor, stream)
             return write_parquet(cursor, run_columns(conn), stream)
+    except BrokenPipeError:
+        raise  # the reader stopped early (| head): not a failure to report
     except OSError as error:
         raise InterstatError(f"cannot write {target or 'stdout'}: {error.strerror}") from error
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -36,6 +37,10 @@ def export(settings: Settings, output_format: str | None, output: str,
     try:
         target = None if output == "-" else Path(output).expanduser()
         count = export_runs(conn, filters, chosen, target, stdout)
+    except BrokenPipeError:
+        # The reader closed the pipe (| head); stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     finally:
         conn.close()
     if target is not None and settings.verbosity >= 0:
