@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sqlite3
 
 import click
 
 from interstat import __version__
 from interstat.cli.commands import COMMANDS
+from interstat.cli.context import Settings
 from interstat.errors import InterstatError
+from interstat.store.connect import damaged_message
 
 
 class _Group(click.Group):
-    """Turns expected failures into one line; bugs keep their traceback."""
+    """Loads each command on first use; expected failures become one line.
+
+    Bugs keep their traceback.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, _, attribute = target.partition(":")
+        return getattr(importlib.import_module(module_name), attribute)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InterstatError as error:
             raise click.ClickException(str(error)) from error
+        except sqlite3.DatabaseError as error:
+            # Damage deep in the file shows only when a query reaches it.
+            message = damaged_message(error, ctx.ensure_object(Settings).store_path)
+            if message is None:
+                raise
+            raise click.ClickException(message) from error
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,17 +58,11 @@ class _Group(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db_path: str | None, verbose: int, quiet: bool) -> None:
     """Measure what Claude Code sub-agent runs really cost."""
-    from interstat.cli.context import Settings
-
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
         min(verbose, 2)
     ]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = Settings(db_path=db_path, verbosity=-1 if quiet else verbose)
-
-
-for _command in COMMANDS:
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -30,13 +30,25 @@ def _make_private_file(path: Path) -> None:
         os.close(fd)
 
 
-def _describe(error: sqlite3.Error, path: Path) -> str:
+def damaged_message(error: sqlite3.Error, path: Path) -> str | None:
+    """The one-line message for an error that means the file is damaged, else None.
+
+    A damaged page may only show when a query reaches it, long after opening.
+    """
     text = str(error)
     if "not a database" in text or "malformed" in text:
         return (
             f"{path} is damaged or not a SQLite database; run 'interstat doctor' "
             "or point --db at another path"
         )
+    return None
+
+
+def _describe(error: sqlite3.Error, path: Path) -> str:
+    text = str(error)
+    damaged = damaged_message(error, path)
+    if damaged:
+        return damaged
     if "readonly" in text or "unable to open" in text:
         return f"cannot write the store at {path}: {text}; check the folder's permissions"
     return f"store {path}: {text}"
@@ -75,6 +87,9 @@ def open_store(
     except sqlite3.Error as error:
         conn.close()
         raise StoreError(_describe(error, path)) from error
+    except StoreError as error:
+        conn.close()
+        raise StoreError(f"{path}: {error}") from error
     except BaseException:
         conn.close()
         raise

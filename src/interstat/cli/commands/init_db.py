@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from interstat.cli.context import Settings, pass_settings
+from interstat.store_check import require_sound
 
 
 @click.command("init-db")
@@ -14,6 +15,9 @@ def init_db(settings: Settings) -> None:
     from interstat.cli.output import console_for  # rich, only when printing
 
     conn = settings.open_store()
-    conn.close()
+    try:
+        require_sound(conn, settings.store_path)
+    finally:
+        conn.close()
     if settings.verbosity >= 0:
         console_for().print(f"Store ready: {settings.store_path}")

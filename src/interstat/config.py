@@ -1,0 +1,239 @@
+"""interstat's settings: paths, thresholds and prices.
+
+Each setting comes from the code's default, then ``config.toml`` (see
+``interstat.store.paths.config_path``), then the environment
+(``$INTERSTAT_DB``, ``$CLAUDE_CONFIG_DIR``); ``Config.sources`` says which
+one won for every key. ``load_config()`` is the one entry point.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+
+from interstat.errors import ConfigError
+from interstat.store import paths as store_paths
+
+DEFAULT, FILE, ENV = "default", "file", "env"
+
+
+@attrs.frozen
+class Price:
+    """US dollars per million tokens of each kind, for the models a glob matches."""
+
+    input: float
+    output: float
+    cache_read: float
+    cache_write_5m: float
+    cache_write_1h: float
+
+
+@attrs.frozen
+class Thresholds:
+    """The decision gate and the context sizes reports count runs against."""
+
+    gate: int = 120_000
+    context_limits: tuple[int, ...] = (100_000, 150_000)
+    baseline_runs: int = 50
+
+
+@attrs.frozen
+class Paths:
+    db: Path
+    claude_dirs: tuple[Path, ...]
+
+
+@attrs.frozen
+class Config:
+    paths: Paths
+    thresholds: Thresholds
+    #: Model-name glob to price, in file order.
+    prices: Mapping[str, Price]
+    #: The config file consulted (it may not exist).
+    file: Path
+    #: Dotted key (``thresholds.gate``, ``prices.<glob>``) to DEFAULT, FILE or ENV.
+    sources: Mapping[str, str]
+
+    def price_for(self, model: str) -> Price | None:
+        """The price of ``model``: an exact key, else the longest matching glob."""
+        if model in self.prices:
+            return self.prices[model]
+        matching = [glob for glob in self.prices if fnmatch.fnmatchcase(model, glob)]
+        if not matching:
+            return None
+        return self.prices[max(matching, key=len)]
+
+    def settings(self) -> list[tuple[str, Any, str]]:
+        """Every setting as (dotted key, plain value, source), for display and JSON."""
+        rows: list[tuple[str, Any, str]] = [
+            ("paths.db", str(self.paths.db), self.sources["paths.db"]),
+            ("paths.claude_dirs", [str(path) for path in self.paths.claude_dirs],
+             self.sources["paths.claude_dirs"]),
+        ]
+        for field in attrs.fields(Thresholds):
+            value = getattr(self.thresholds, field.name)
+            key = f"thresholds.{field.name}"
+            rows.append((key, list(value) if isinstance(value, tuple) else value,
+                         self.sources[key]))
+        for glob, price in self.prices.items():
+            rows.append((f"prices.{glob}", attrs.asdict(price), self.sources[f"prices.{glob}"]))
+        return rows
+
+
+@attrs.frozen
+class _FilePaths:
+    db: str | None = None
+    claude_dirs: tuple[str, ...] | None = None
+
+
+@attrs.frozen
+class _FileConfig:
+    """The file's content, before defaults and the environment are applied."""
+
+    paths: _FilePaths = _FilePaths()
+    thresholds: Thresholds = Thresholds()
+    prices: dict[str, Price] = attrs.Factory(dict)
+
+
+class _Expected(ValueError):
+    """A value of the wrong type; the message says what was expected."""
+
+
+def _strict_int(value: Any, _type: Any) -> int:
+    # bool is an int in Python, and cattrs would turn "12" or 1.5 into 12 or 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Expected("expected an integer")
+    return value
+
+
+def _strict_float(value: Any, _type: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Expected("expected a number")
+    return float(value)
+
+
+def _strict_str(value: Any, _type: Any) -> str:
+    if not isinstance(value, str):
+        raise _Expected("expected a string")
+    return value
+
+
+_ITEM_HOOKS = {int: _strict_int, str: _strict_str}
+
+
+def _is_list_setting(type_: Any) -> bool:
+    return typing.get_origin(type_) is tuple and typing.get_args(type_)[1:] == (...,)
+
+
+def _strict_list(value: Any, type_: Any) -> tuple[Any, ...]:
+    # cattrs would take a string as a list of its characters.
+    if not isinstance(value, list):
+        raise _Expected("expected a list")
+    item_hook = _ITEM_HOOKS[typing.get_args(type_)[0]]
+    items = []
+    for index, item in enumerate(value, start=1):
+        try:
+            items.append(item_hook(item, None))
+        except _Expected as error:
+            raise _Expected(f"item {index}: {error}") from None
+    return tuple(items)
+
+
+def _converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(float, _strict_float)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook_func(_is_list_setting, _strict_list)
+    return converter
+
+
+def _describe(error: BaseException, _type: Any) -> str:
+    if isinstance(error, _Expected):
+        return str(error)
+    if isinstance(error, cattrs.ForbiddenExtraKeysError):
+        return f"unknown key {', '.join(sorted(error.extra_fields))}"
+    if isinstance(error, KeyError):
+        return "required key missing"
+    return "expected a table" if isinstance(error, (TypeError, AttributeError)) else str(error)
+
+
+def _key_path(raw_path: str) -> str:
+    # cattrs writes $.prices['claude-*'].input; people write prices."claude-*".input
+    return raw_path.removeprefix("$").removeprefix(".").replace("['", '."').replace("']", '"')
+
+
+def _structure(raw: dict[str, Any], config_file: Path) -> _FileConfig:
+    try:
+        return _converter().structure(raw, _FileConfig)
+    except cattrs.BaseValidationError as error:
+        messages = cattrs.transform_error(error, path="$", format_exception=_describe)
+        message, _, where = messages[0].rpartition(" @ ")
+        where = _key_path(where)
+        location = f"{where}: " if where else ""
+        raise ConfigError(f"{config_file.name}: {location}{message}; fix {config_file}") from error
+
+
+def _check_values(parsed: _FileConfig, config_file: Path) -> None:
+    def fail(key: str, message: str) -> None:
+        raise ConfigError(f"{config_file.name}: {key}: {message}; fix {config_file}")
+
+    limits = parsed.thresholds
+    for key, value in (("gate", limits.gate), ("baseline_runs", limits.baseline_runs)):
+        if value <= 0:
+            fail(f"thresholds.{key}", "expected a positive integer")
+    if any(value <= 0 for value in limits.context_limits):
+        fail("thresholds.context_limits", "expected positive integers")
+    for glob, price in parsed.prices.items():
+        if any(value < 0 for value in attrs.astuple(price)):
+            fail(f'prices."{glob}"', "prices cannot be negative")
+    if parsed.paths.db == "":
+        fail("paths.db", "expected a path")
+
+
+def _paths(parsed: _FilePaths, config_file: Path, sources: dict[str, str]) -> Paths:
+    db, sources["paths.db"] = store_paths.default_store_path(), DEFAULT
+    if parsed.db is not None:
+        db, sources["paths.db"] = store_paths.config_relative_path(parsed.db, config_file), FILE
+    if os.environ.get("INTERSTAT_DB"):
+        db, sources["paths.db"] = store_paths.resolve_store_path(), ENV
+
+    dirs, sources["paths.claude_dirs"] = (Path.home() / ".claude",), DEFAULT
+    if parsed.claude_dirs is not None:
+        dirs = tuple(store_paths.config_relative_path(raw, config_file)
+                     for raw in parsed.claude_dirs)
+        sources["paths.claude_dirs"] = FILE
+    if os.environ.get("CLAUDE_CONFIG_DIR", "").strip(","):
+        dirs, sources["paths.claude_dirs"] = tuple(store_paths.claude_config_roots()), ENV
+    return Paths(db=db, claude_dirs=dirs)
+
+
+def load_config(config_file: Path | None = None) -> Config:
+    """The effective settings; raises ConfigError naming the bad key of a broken file."""
+    config_file = config_file or store_paths.config_path()
+    raw = store_paths.read_config_file(config_file)
+    parsed = _structure(raw, config_file)
+    _check_values(parsed, config_file)
+
+    sources: dict[str, str] = {}
+    resolved_paths = _paths(parsed.paths, config_file, sources)
+    written_thresholds = raw.get("thresholds", {})
+    for field in attrs.fields(Thresholds):
+        key = f"thresholds.{field.name}"
+        sources[key] = FILE if field.name in written_thresholds else DEFAULT
+    for glob in parsed.prices:
+        sources[f"prices.{glob}"] = FILE
+    return Config(
+        paths=resolved_paths,
+        thresholds=parsed.thresholds,
+        prices=dict(parsed.prices),
+        file=config_file,
+        sources=sources,
+    )

@@ -1,0 +1,155 @@
+"""interstat.config and ``interstat config``: defaults, the file, the environment, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from interstat.config import Price, load_config
+from interstat.store.paths import resolve_store_path
+
+PRICES = """
+[prices."claude-opus-*"]
+input = 15
+output = 75
+cache_read = 1.5
+cache_write_5m = 18.75
+cache_write_1h = 30
+
+[prices."claude-*"]
+input = 3
+output = 15
+cache_read = 0.3
+cache_write_5m = 3.75
+cache_write_1h = 6
+"""
+
+
+def write_config(home: Path, text: str) -> Path:
+    path = home / ".claude" / "interstat" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_defaults_apply_without_a_file(isolated_home: Path) -> None:
+    config = load_config()
+    assert config.file == isolated_home / ".claude" / "interstat" / "config.toml"
+    assert config.thresholds.gate == 120_000
+    assert config.thresholds.context_limits == (100_000, 150_000)
+    assert config.thresholds.baseline_runs == 50
+    assert config.paths.db == isolated_home / ".claude" / "interstat" / "metrics.db"
+    assert config.paths.claude_dirs == (isolated_home / ".claude",)
+    assert set(config.sources.values()) == {"default"}
+    assert config.prices == {}
+
+
+def test_file_values_win_over_defaults_and_say_so(isolated_home: Path) -> None:
+    write_config(isolated_home, "[thresholds]\ngate = 90000\n" + PRICES)
+    config = load_config()
+    assert config.thresholds.gate == 90_000
+    assert config.sources["thresholds.gate"] == "file"
+    assert config.sources["thresholds.baseline_runs"] == "default"
+    assert config.sources['prices.claude-opus-*'] == "file"
+    assert list(config.prices) == ["claude-opus-*", "claude-*"]
+
+
+def test_price_lookup_prefers_the_longest_matching_glob(isolated_home: Path) -> None:
+    write_config(isolated_home, PRICES)
+    config = load_config()
+    assert config.price_for("claude-opus-5-5") == Price(15, 75, 1.5, 18.75, 30)
+    assert config.price_for("claude-sonnet-5") == Price(3, 15, 0.3, 3.75, 6)
+    assert config.price_for("gpt-9") is None
+
+
+def test_environment_wins_over_the_file(isolated_home: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    write_config(isolated_home, '[paths]\ndb = "/elsewhere/file.db"\nclaude_dirs = ["/cc"]\n')
+    assert load_config().sources["paths.db"] == "file"
+    monkeypatch.setenv("INTERSTAT_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", f"{tmp_path / 'a'},{tmp_path / 'b'}")
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(isolated_home / ".claude/interstat/config.toml"))
+    config = load_config()
+    assert config.paths.db == tmp_path / "env.db"
+    assert config.paths.claude_dirs == (tmp_path / "a", tmp_path / "b")
+    assert config.sources["paths.db"] == config.sources["paths.claude_dirs"] == "env"
+
+
+def test_config_file_follows_the_first_claude_root(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "root"))
+    assert load_config().file == tmp_path / "root" / "interstat" / "config.toml"
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(tmp_path / "mine.toml"))
+    assert load_config().file == tmp_path / "mine.toml"
+
+
+def test_relative_db_path_starts_at_the_config_folder(isolated_home: Path) -> None:
+    config_file = write_config(isolated_home, '[paths]\ndb = "team/metrics.db"\n')
+    expected = config_file.parent / "team" / "metrics.db"
+    assert load_config().paths.db == expected
+    assert resolve_store_path() == expected
+
+
+def test_configured_db_is_where_commands_write(isolated_home: Path, tmp_path: Path,
+                                               run_cli) -> None:
+    write_config(isolated_home, f'[paths]\ndb = "{tmp_path / "configured.db"}"\n')
+    run_cli("init-db")
+    assert (tmp_path / "configured.db").is_file()
+    assert not (isolated_home / ".claude" / "interstat" / "metrics.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[thresholds]\ngate = "big"\n', "config.toml: thresholds.gate: expected an integer"),
+        ("[thresholds]\ngate = 1.5\n", "config.toml: thresholds.gate: expected an integer"),
+        ("[thresholds]\ngate = true\n", "config.toml: thresholds.gate: expected an integer"),
+        ("[thresholds]\ngate = 0\n", "config.toml: thresholds.gate: expected a positive integer"),
+        ("[thresholds]\ncontext_limits = [100000, 'x']\n",
+         "config.toml: thresholds.context_limits: item 2: expected an integer"),
+        ('[thresholds]\ncontext_limits = "100000"\n',
+         "config.toml: thresholds.context_limits: expected a list"),
+        ("[thresholds]\ngates = 5\n", "config.toml: thresholds: unknown key gates"),
+        ("colour = 1\n", "config.toml: unknown key colour"),
+        ("thresholds = 5\n", "config.toml: thresholds: expected a table"),
+        ("[paths]\ndb = 7\n", "config.toml: paths.db: expected a string"),
+        ('[prices."claude-*"]\ninput = 1\n',
+         'config.toml: prices."claude-*".output: required key missing'),
+        ('[prices."claude-*"]\ninput = -1\noutput = 1\ncache_read = 1\n'
+         'cache_write_5m = 1\ncache_write_1h = 1\n',
+         'config.toml: prices."claude-*": prices cannot be negative'),
+        ("[thresholds\n", "config.toml: not valid TOML"),
+    ],
+)
+def test_a_bad_value_is_named_in_one_line(isolated_home: Path, run_cli, text: str,
+                                          message: str) -> None:
+    config_file = write_config(isolated_home, text)
+    result = run_cli("config", code=1)
+    error = result.stderr.strip()
+    assert error.startswith(f"Error: {message}")
+    assert str(config_file) in error
+    assert "\n" not in error
+
+
+def test_config_command_reports_values_and_sources(isolated_home: Path, run_cli) -> None:
+    write_config(isolated_home, "[thresholds]\nbaseline_runs = 20\n" + PRICES)
+    shown = json.loads(run_cli("config", "--format", "json").stdout)
+    assert shown["file_exists"] is True
+    by_key = {row["key"]: row for row in shown["settings"]}
+    assert by_key["thresholds.baseline_runs"] == {
+        "key": "thresholds.baseline_runs", "value": 20, "source": "file"}
+    assert by_key["thresholds.gate"]["source"] == "default"
+    assert by_key["prices.claude-*"]["value"] == {
+        "input": 3, "output": 15, "cache_read": 0.3, "cache_write_5m": 3.75,
+        "cache_write_1h": 6}
+    table = run_cli("config").stdout
+    assert "thresholds.baseline_runs" in table and "file" in table
+
+
+def test_config_command_names_a_db_option(tmp_path: Path, run_cli) -> None:
+    shown = json.loads(run_cli("--db", str(tmp_path / "x.db"), "config", "--format",
+                               "json").stdout)
+    db = next(row for row in shown["settings"] if row["key"] == "paths.db")
+    assert db == {"key": "paths.db", "value": str(tmp_path / "x.db"), "source": "option"}

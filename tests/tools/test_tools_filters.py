@@ -1,0 +1,155 @@
+"""interstat.filters: which runs each option keeps, and how times are read."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from conftest import add_run, new_store
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from interstat.filters import Filters, filters_from_options, parse_moment, where_clause
+
+UTC = timezone.utc
+
+RUNS = [
+    # session, agent_id, agent_name, model, project, workflow, started_at
+    ("s1", "a1", "fd-architecture", "claude-opus-5", "/src/app", None, "2026-03-01T09:00:00.000Z"),
+    ("s1", "a2", "fd-quality", "claude-sonnet-5", "/src/app", "wf_1", "2026-03-01T23:30:00.000Z"),
+    ("s2", "a3", "Explore", "claude-haiku-5", "/src/lib", None, "2026-03-02T00:30:00.000Z"),
+    ("s3", "a4", "fd-safety", "claude-opus-5", "/src/lib", "wf_2", "2026-03-05T12:00:00.000Z"),
+]
+
+
+@pytest.fixture
+def conn(tmp_path: Path):
+    conn = new_store(tmp_path / "metrics.db")
+    for session, agent, name, model, project, workflow, started in RUNS:
+        add_run(conn, session, agent_id=agent, agent_name=name, model=model,
+                project=project, workflow_id=workflow, started_at=started)
+    yield conn
+    conn.close()
+
+
+def agents(conn, filters: Filters) -> list[str]:
+    where, parameters = where_clause(filters)
+    rows = conn.execute(f"SELECT agent_id FROM agent_runs{where} ORDER BY agent_id", parameters)
+    return [row[0] for row in rows]
+
+
+def test_no_filter_means_no_clause() -> None:
+    assert where_clause(Filters()) == ("", [])
+    assert Filters().is_empty
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(agents=("fd-*",)), ["a1", "a2", "a4"]),
+        (Filters(agents=("fd-q*", "Explore")), ["a2", "a3"]),
+        (Filters(models=("claude-opus-*",)), ["a1", "a4"]),
+        (Filters(sessions=("s1",)), ["a1", "a2"]),
+        (Filters(projects=("/src/lib",)), ["a3", "a4"]),
+        (Filters(workflows=("wf_*",)), ["a2", "a4"]),
+        (Filters(agents=("fd-*",), projects=("/src/lib",)), ["a4"]),
+        (Filters(since=datetime(2026, 3, 1, 23, 30, tzinfo=UTC)), ["a2", "a3", "a4"]),
+        (Filters(until=datetime(2026, 3, 2, 0, 30, tzinfo=UTC)), ["a1", "a2"]),
+        (Filters(since=datetime(2026, 3, 2, 2, 30, tzinfo=timezone(timedelta(hours=2)))),
+         ["a3", "a4"]),
+    ],
+)
+def test_each_filter_keeps_the_runs_it_names(conn, filters: Filters, expected) -> None:
+    assert agents(conn, filters) == expected
+
+
+def test_extra_conditions_and_alias_are_combined(conn) -> None:
+    where, parameters = where_clause(Filters(sessions=("s1",)), alias="r",
+                                     extra=["r.agent_name != 'fd-quality'"])
+    rows = conn.execute(f"SELECT r.agent_id FROM agent_runs r{where}", parameters).fetchall()
+    assert rows == [("a1",)]
+
+
+def test_values_never_become_sql(conn) -> None:
+    assert agents(conn, Filters(sessions=("s1' OR '1'='1",))) == []
+
+
+def test_runs_without_a_start_use_their_end(conn) -> None:
+    add_run(conn, "s4", agent_id="a5", ended_at="2026-04-01T00:00:00.000Z")
+    assert agents(conn, Filters(since=datetime(2026, 3, 31, tzinfo=UTC))) == ["a5"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    moments=st.lists(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1),
+                                  timezones=st.just(UTC)), min_size=1, max_size=8),
+    since=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1),
+                       timezones=st.just(UTC)),
+    width=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=900)),
+)
+def test_time_window_keeps_exactly_the_runs_inside(tmp_path_factory, moments, since,
+                                                   width) -> None:
+    # Stored times have whole milliseconds; the bounds may be finer.
+    moments = [m.replace(microsecond=m.microsecond // 1000 * 1000) for m in moments]
+    until = since + width
+    conn = new_store(tmp_path_factory.mktemp("window") / "metrics.db")
+    for index, moment in enumerate(moments):
+        stamp = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        add_run(conn, "s", agent_id=f"a{index}", started_at=stamp)
+    expected = sorted(f"a{i}" for i, m in enumerate(moments) if since <= m < until)
+    assert agents(conn, Filters(since=since, until=until)) == expected
+    conn.close()
+
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "expected"),
+    [
+        ("2026-03-01", {"utc": True}, datetime(2026, 3, 1, tzinfo=UTC)),
+        ("2026-03-01", {"utc": True, "end_of_day": True}, datetime(2026, 3, 2, tzinfo=UTC)),
+        ("2026-03-01T14:30", {"utc": True}, datetime(2026, 3, 1, 14, 30, tzinfo=UTC)),
+        ("2026-03-01 14:30:05", {"utc": True}, datetime(2026, 3, 1, 14, 30, 5, tzinfo=UTC)),
+        ("2026-03-01T14:30Z", {}, datetime(2026, 3, 1, 14, 30, tzinfo=UTC)),
+        ("2026-03-01T14:30+02:00", {"utc": True}, datetime(2026, 3, 1, 12, 30, tzinfo=UTC)),
+        ("7d", {}, datetime(2026, 3, 3, 12, 0, tzinfo=UTC)),
+        ("12h", {}, datetime(2026, 3, 10, 0, 0, tzinfo=UTC)),
+        ("90m", {}, datetime(2026, 3, 10, 10, 30, tzinfo=UTC)),
+        ("2w", {}, datetime(2026, 2, 24, 12, 0, tzinfo=UTC)),
+    ],
+)
+def test_times_are_read_as_written(text: str, options: dict, expected: datetime) -> None:
+    assert parse_moment(text, now=NOW, **options) == expected
+
+
+@pytest.fixture
+def tokyo_time(monkeypatch: pytest.MonkeyPatch):
+    # POSIX TZ syntax: "JST-9" is nine hours ahead of UTC, with no summer time.
+    monkeypatch.setenv("TZ", "JST-9")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_times_without_offset_are_local_unless_utc(tokyo_time) -> None:
+    assert parse_moment("2026-03-01T09:00") == datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+    assert parse_moment("2026-03-01T09:00", utc=True) == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    until = filters_from_options(until="2026-03-01").until
+    assert until == datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
+
+
+def test_plain_project_paths_are_made_absolute(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    filters = filters_from_options(project=(".", "/src/*"))
+    assert filters.projects == (str(tmp_path), "/src/*")
+
+
+def test_bad_time_option_is_a_usage_error(run_cli) -> None:
+    result = run_cli("export", "--since", "last tuesday", code=2)
+    assert "Invalid value for '--since'" in result.stderr
+    assert "2026-03-01" in result.stderr
