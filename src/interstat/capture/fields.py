@@ -6,7 +6,15 @@ as if it were right.
 
 from __future__ import annotations
 
-from hashlib import sha256
+try:
+    # CPython's built-in SHA-256 spares the hook the OpenSSL start-up that
+    # ``hashlib`` pays on import (a few ms on every event). Same digests.
+    from _sha2 import sha256  # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256  # Python 3.10, 3.11
+    except ImportError:
+        from hashlib import sha256
 
 #: Longest id or name we accept; Claude Code's ids are a few dozen characters.
 ID_LIMIT = 256

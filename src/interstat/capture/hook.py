@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from hashlib import sha256
 from pathlib import Path
 
 from interstat.capture import spool
+from interstat.capture.fields import sha256
 from interstat.capture.intake import parse_input, read_input
 from interstat.capture.observe import BadInput, extract
 from interstat.capture.warn import reset, warn

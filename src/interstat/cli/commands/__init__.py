@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from interstat.cli.commands.hook import hook
 from interstat.cli.commands.init_db import init_db
 from interstat.cli.commands.plugins import plugins
 
-COMMANDS = [init_db, plugins]
+COMMANDS = [init_db, plugins, hook]
