@@ -23,20 +23,19 @@ PATH_LIMIT = 4096
 _INT_MAX = 2**63 - 1
 
 
-def storable(value: str) -> str:
-    """``value`` with lone surrogates replaced, so SQLite can store it as UTF-8."""
+def text(value: object, limit: int = ID_LIMIT) -> str | None:
+    """A non-empty string of at most ``limit`` characters, else None.
+
+    A string with lone surrogates (possible in JSON, impossible in UTF-8) is
+    broken input: it counts as absent rather than being stored mangled.
+    """
+    if not isinstance(value, str) or not value or len(value) > limit:
+        return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    return value
-
-
-def text(value: object, limit: int = ID_LIMIT) -> str | None:
-    """A non-empty string of at most ``limit`` characters, else None."""
-    if not isinstance(value, str) or not value or len(value) > limit:
         return None
-    return storable(value)
+    return value
 
 
 def flag(value: object) -> bool | None:

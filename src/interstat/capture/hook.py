@@ -53,7 +53,7 @@ def _event_name(named: str | None, payload: dict) -> str | None:
     if sent is not None and not isinstance(sent, str):
         sent = None
     if named and sent and named != sent:
-        warn(f"hook registered for {named} received a {sent} event; event skipped")
+        warn(f"hook registered for {named!r} received a {sent!r} event; event skipped")
         return None
     if not (named or sent):
         warn("hook input has no hook_event_name; event skipped")

@@ -17,8 +17,9 @@ def warn(message: str) -> None:
     if _warned:
         return
     _warned = True
+    one_line = message.replace("\r", " ").replace("\n", " ")
     try:
-        sys.stderr.write(f"interstat: {message}\n")
+        sys.stderr.write(f"interstat: {one_line}\n")
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
         pass  # stderr closed or missing: there is no one to tell
