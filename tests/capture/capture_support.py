@@ -1,0 +1,85 @@
+"""Helpers for the capture tests: the corpus, running the hook, reading rows."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from interstat.capture.hook import run_hook
+
+REPO = Path(__file__).resolve().parents[2]
+ERAS = [
+    "cc-1.0.128-small",
+    "cc-2.0.76-small",
+    "cc-2.1.62-small",
+    "cc-2.1.77-small",
+    "cc-2.1.112-small",
+    "cc-2.1.332-small",
+    "cc-2.1.332-reviews",
+]
+
+
+def corpus_root() -> Path:
+    shared = Path(os.environ.get("INTERSTAT_SHARED", REPO / "../shared")).resolve()
+    corpus = shared / "corpus"
+    if not corpus.is_dir():
+        pytest.fail(
+            f"corpus not found at {corpus}; clone the repository next to shared/ "
+            "or set INTERSTAT_SHARED to the folder holding corpus/"
+        )
+    return corpus
+
+
+def hook_files(era: str) -> list[Path]:
+    """The era's hook inputs in the order Claude Code sent them (sorted by name)."""
+    files = sorted((corpus_root() / era / "hooks").glob("*.json"))
+    if not files:
+        pytest.fail(f"no hook inputs under {corpus_root() / era / 'hooks'}")
+    return files
+
+
+def event_of(path: Path) -> str:
+    """``<nanoseconds>-<Event>-<pid>.json`` -> ``Event``."""
+    return path.stem.split("-")[1]
+
+
+def expected_runs(era: str) -> list[dict]:
+    return json.loads((corpus_root() / era / "expected.json").read_text())
+
+
+class HookRunner:
+    """Runs ``run_hook`` in-process with bytes on stdin; returns the stderr lines."""
+
+    def __init__(self, store: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+        self.store = store
+        self.monkeypatch = monkeypatch
+        self.capsys = capsys
+
+    def __call__(self, event: str | None, raw: bytes) -> list[str]:
+        self.capsys.readouterr()
+        self.monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+        args = ([event] if event else []) + ["--db", str(self.store)]
+        assert run_hook(args) == 0
+        captured = self.capsys.readouterr()
+        assert captured.out == ""
+        return captured.err.splitlines()
+
+    def file(self, path: Path) -> list[str]:
+        return self(event_of(path), path.read_bytes())
+
+
+def rows(store: Path, sql: str = "SELECT * FROM agent_runs ORDER BY run_id") -> list[dict]:
+    if not store.exists():
+        return []
+    conn = sqlite3.connect(store)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in conn.execute(sql)]
+    finally:
+        conn.close()
