@@ -6,6 +6,7 @@ import io
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -83,3 +84,29 @@ def rows(store: Path, sql: str = "SELECT * FROM agent_runs ORDER BY run_id") -> 
         return [dict(row) for row in conn.execute(sql)]
     finally:
         conn.close()
+
+
+def interstat_command() -> list[str]:
+    """The installed console script, as Claude Code's wrapper would run it."""
+    script = Path(sys.executable).with_name("interstat")
+    if not script.exists():
+        pytest.fail(f"no interstat console script beside {sys.executable}; run 'uv sync'")
+    return [str(script)]
+
+
+def hook_process(
+    event: str, stdin: bytes | Path, store: Path, *, env: dict | None = None, timeout: float = 30
+) -> subprocess.CompletedProcess:
+    """Run ``interstat hook EVENT`` as a real process with the store in INTERSTAT_DB."""
+    environment = {**os.environ, "INTERSTAT_DB": str(store), **(env or {})}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    if isinstance(stdin, Path):
+        with open(stdin, "rb") as stream:
+            return subprocess.run(
+                [*interstat_command(), "hook", event], stdin=stream, capture_output=True, check=False,
+                env=environment, timeout=timeout,
+            )
+    return subprocess.run(
+        [*interstat_command(), "hook", event], input=stdin, capture_output=True, check=False,
+        env=environment, timeout=timeout,
+    )
