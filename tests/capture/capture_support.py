@@ -95,18 +95,12 @@ def interstat_command() -> list[str]:
 
 
 def hook_process(
-    event: str, stdin: bytes | Path, store: Path, *, env: dict | None = None, timeout: float = 30
+    event: str, stdin: bytes, store: Path, *, env: dict | None = None, timeout: float = 30
 ) -> subprocess.CompletedProcess:
     """Run ``interstat hook EVENT`` as a real process with the store in INTERSTAT_DB."""
     environment = {**os.environ, "INTERSTAT_DB": str(store), **(env or {})}
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
-    if isinstance(stdin, Path):
-        with open(stdin, "rb") as stream:
-            return subprocess.run(
-                [*interstat_command(), "hook", event], stdin=stream, capture_output=True, check=False,
-                env=environment, timeout=timeout,
-            )
     return subprocess.run(
-        [*interstat_command(), "hook", event], input=stdin, capture_output=True, check=False,
-        env=environment, timeout=timeout,
+        [*interstat_command(), "hook", event], input=stdin, capture_output=True,
+        env=environment, timeout=timeout, check=False,
     )
