@@ -104,3 +104,30 @@ def hook_process(
         [*interstat_command(), "hook", event], input=stdin, capture_output=True,
         env=environment, timeout=timeout, check=False,
     )
+
+
+def dispatch_event(session_id: str, tool_use_id: str, prompt: str = "look at foo.py") -> bytes:
+    """A hand-made PreToolUse for the Agent tool."""
+    return json.dumps({
+        "session_id": session_id, "hook_event_name": "PreToolUse", "cwd": "/work/project",
+        "tool_name": "Agent", "tool_use_id": tool_use_id,
+        "tool_input": {"prompt": prompt, "subagent_type": "fd-quality"},
+    }).encode()
+
+
+def result_event(session_id: str, tool_use_id: str, agent_id: str, answer: str) -> bytes:
+    """A hand-made PostToolUse: the foreground run ``agent_id`` completed."""
+    return json.dumps({
+        "session_id": session_id, "hook_event_name": "PostToolUse", "cwd": "/work/project",
+        "tool_name": "Agent", "tool_use_id": tool_use_id,
+        "tool_input": {"prompt": "look at foo.py", "subagent_type": "fd-quality"},
+        "tool_response": {
+            "status": "completed", "agentId": agent_id, "totalTokens": 1234,
+            "content": [{"type": "text", "text": answer}],
+        },
+    }).encode()
+
+
+def spool_files(store: Path) -> list[Path]:
+    """The spool and any claimed (draining) copies of it."""
+    return sorted(store.parent.glob(store.name + ".spool*"))
