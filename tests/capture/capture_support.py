@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,23 @@ def result_event(session_id: str, tool_use_id: str, agent_id: str, answer: str) 
 def spool_files(store: Path) -> list[Path]:
     """The spool and any claimed (draining) copies of it."""
     return sorted(store.parent.glob(store.name + ".spool*"))
+
+
+def wait_for_analyze_to_end(store: Path, timeout: float = 30) -> bool:
+    """Wait until no detached ``interstat analyze`` for ``store`` runs; False on timeout."""
+    needle = str(store).encode()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        running = False
+        for proc in Path("/proc").iterdir():
+            try:
+                command = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if needle in command and b"analyze" in command:
+                running = True
+                break
+        if not running:
+            return True
+        time.sleep(0.05)
+    return False
