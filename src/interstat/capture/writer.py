@@ -26,7 +26,12 @@ def _is_busy(error: BaseException | None) -> bool:
     return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
-def _to_spool(store_path: Path, entry: dict, problem: str | None) -> None:
+def _keep(store_path: Path, entry: dict | None, problem: str | None) -> None:
+    """Spool ``entry`` (if any) and say what went wrong, unless it was only a lock."""
+    if entry is None:
+        if problem:
+            warn(problem)
+        return
     try:
         spool.append(store_path, entry)
     except OSError as error:
@@ -41,14 +46,12 @@ def save(store_path: Path, entry: dict | None) -> None:
     try:
         conn = open_store(store_path, busy_timeout_ms=BUSY_TIMEOUT_MS)
     except StoreError as error:
-        if entry is not None:
-            _to_spool(store_path, entry, None if _is_busy(error.__cause__) else str(error))
+        _keep(store_path, entry, None if _is_busy(error.__cause__) else str(error))
         return
     try:
         spool.drain(conn, store_path, current=entry)
-    except sqlite3.Error as error:
-        if entry is not None:
-            problem = None if _is_busy(error) else f"cannot write {store_path}: {error}"
-            _to_spool(store_path, entry, problem)
+    except (sqlite3.Error, OSError) as error:
+        problem = None if _is_busy(error) else f"cannot write {store_path}: {error}"
+        _keep(store_path, entry, problem)
     finally:
         conn.close()
