@@ -162,3 +162,15 @@ def test_a_large_input_under_the_limit_is_stored(tmp_path: Path):
     assert (done.returncode, done.stderr) == (0, b"")
     (row,) = rows(store)
     assert row["prompt_length"] == len(prompt)
+
+
+def test_unexpected_arguments_are_one_warning(capsys, monkeypatch, store: Path):
+    import io
+
+    from interstat.capture.hook import run_hook
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(as_bytes(dispatch()))))
+    assert run_hook(["PreToolUse", "extra", "--db", str(store)]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("interstat: usage: interstat hook EVENT")
+    assert_nothing_stored(store)
