@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from capture_support import hook_process, interstat_command, rows
+
+from interstat.capture.hook import run_hook
 
 DISPATCH = {
     "session_id": "s-1",
@@ -165,10 +168,6 @@ def test_a_large_input_under_the_limit_is_stored(tmp_path: Path):
 
 
 def test_unexpected_arguments_are_one_warning(capsys, monkeypatch, store: Path):
-    import io
-
-    from interstat.capture.hook import run_hook
-
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(as_bytes(dispatch()))))
     assert run_hook(["PreToolUse", "extra", "--db", str(store)]) == 0
     (line,) = capsys.readouterr().err.splitlines()
