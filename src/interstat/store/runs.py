@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 #: Columns callers may set; names are never taken from input data.
 WRITABLE_COLUMNS = frozenset(
@@ -113,7 +112,9 @@ def merge_runs(conn: sqlite3.Connection, *, keep: int, drop: int, now: str) -> N
         set_fields(conn, keep, {"status": values["status"]}, now)
 
 
-def _fill_any(conn: sqlite3.Connection, run_id: int, values: Mapping[str, Any], now: str) -> None:
+def _fill_any(
+    conn: sqlite3.Connection, run_id: int, values: Mapping[str, object], now: str
+) -> None:
     present = {column: value for column, value in values.items() if value is not None}
     if not present:
         return
@@ -124,19 +125,23 @@ def _fill_any(conn: sqlite3.Connection, run_id: int, values: Mapping[str, Any], 
     )
 
 
-def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
+def _checked(values: Mapping[str, object]) -> dict[str, object]:
     unknown = set(values) - WRITABLE_COLUMNS
     if unknown:
         raise ValueError(f"not writable agent_runs columns: {sorted(unknown)}")
     return {column: value for column, value in values.items() if value is not None}
 
 
-def fill_fields(conn: sqlite3.Connection, run_id: int, values: Mapping[str, Any], now: str) -> None:
+def fill_fields(
+    conn: sqlite3.Connection, run_id: int, values: Mapping[str, object], now: str
+) -> None:
     """Set the columns of ``values`` that are still NULL; None values are ignored."""
     _fill_any(conn, run_id, _checked(values), now)
 
 
-def set_fields(conn: sqlite3.Connection, run_id: int, values: Mapping[str, Any], now: str) -> None:
+def set_fields(
+    conn: sqlite3.Connection, run_id: int, values: Mapping[str, object], now: str
+) -> None:
     """Overwrite the columns of ``values``; None values are ignored."""
     present = _checked(values)
     if not present:

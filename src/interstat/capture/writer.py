@@ -1,0 +1,57 @@
+"""Write one event to the store, or to the spool when the store cannot take it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from interstat.capture import spool
+from interstat.capture.warn import warn
+from interstat.errors import StoreError
+from interstat.store.connect import open_store
+from interstat.store.paths import spool_path
+
+#: How long a hook waits for another writer. Claude Code waits for most
+#: hooks before it goes on, so a locked store sends the event to the spool
+#: rather than keep the session waiting.
+BUSY_TIMEOUT_MS = 300
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+
+
+def _is_busy(error: BaseException | None) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+
+def _keep(store_path: Path, entry: dict | None, problem: str | None) -> None:
+    """Spool ``entry`` (if any) and say what went wrong, unless it was only a lock."""
+    if entry is None:
+        if problem:
+            warn(problem)
+        return
+    try:
+        spool.append(store_path, entry)
+    except OSError as error:
+        warn(f"cannot write the store at {store_path} or its spool ({error}); event lost")
+        return
+    if problem:
+        warn(f"{problem}; the event waits in {spool_path(store_path).name}")
+
+
+def save(store_path: Path, entry: dict | None) -> None:
+    """Apply waiting spooled events, then ``entry``; spool ``entry`` on failure."""
+    try:
+        conn = open_store(store_path, busy_timeout_ms=BUSY_TIMEOUT_MS)
+    except StoreError as error:
+        _keep(store_path, entry, None if _is_busy(error.__cause__) else str(error))
+        return
+    try:
+        spool.drain(conn, store_path, current=entry)
+    except (sqlite3.Error, OSError) as error:
+        problem = None if _is_busy(error) else f"cannot write {store_path}: {error}"
+        _keep(store_path, entry, problem)
+    finally:
+        conn.close()
