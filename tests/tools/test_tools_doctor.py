@@ -243,7 +243,8 @@ def test_an_older_schema_is_upgraded_keeping_its_rows(store: Path, claude_root: 
     conn.close()
     runs_before = dump(store)["agent_runs"]
     problems = messages(findings(run_cli, code=1), "problem")
-    assert problems == [f"{store} has schema version 2 of 3; run 'interstat --db {store} "
+    assert problems == [f"{store} has schema version 2 of {len(MIGRATIONS)}; run "
+                        f"'interstat --db {store} "
                         "init-db' to upgrade it"]
     report = findings(run_cli, "--repair", code=0)
     assert report["repairs"][-1]["message"] == f"upgraded {store} to the current schema"
