@@ -200,8 +200,8 @@ class FactApplier:
                 (ended_at, run_id, ended_at),
             )
 
-    def finish(self) -> int:
-        """Recompute totals of every run these facts touched; returns how many."""
+    def finish(self) -> set[int]:
+        """Recompute totals of every run these facts touched; returns their ids."""
         for session_id, owner in self.touched_owners:
             run_id = _run_of_owner(self.conn, session_id, owner)
             if run_id is not None:
@@ -209,7 +209,7 @@ class FactApplier:
         for run_id in self.touched_runs:
             calls.refresh_totals(self.conn, run_id, self.now)
             runs.refresh_wall_clock(self.conn, run_id)
-        changed = len(self.touched_runs)
+        changed = set(self.touched_runs)
         self.touched_owners.clear()
         self.touched_runs.clear()
         return changed

@@ -144,6 +144,7 @@ class _Pass:
         self.window = window
         self.summary = summary
         self.applier = FactApplier(conn, utc_now(), host.correlators(), host.findings_counters())
+        self.updated_runs: set[int] = set()
 
     def read_file(self, found: FoundFile, head: bytes) -> None:
         source = SourceFile(found.path, found.projects_dir, head, found.size)
@@ -184,7 +185,8 @@ class _Pass:
         return offset, skipped
 
     def _commit(self) -> None:
-        self.summary.runs_updated += self.applier.finish()
+        self.updated_runs |= self.applier.finish()
+        self.summary.runs_updated = len(self.updated_runs)
         self.conn.execute("COMMIT")
 
     def rollback(self) -> None:

@@ -61,6 +61,12 @@ def _status(conn: sqlite3.Connection, run_id: int) -> str:
     return conn.execute("SELECT status FROM agent_runs WHERE run_id = ?", (run_id,)).fetchone()[0]
 
 
+def _parsed(conn: sqlite3.Connection, run_id: int) -> bool:
+    """Whether analyze has read the run's transcript: its model then wins."""
+    row = conn.execute("SELECT parsed_at FROM agent_runs WHERE run_id = ?", (run_id,)).fetchone()
+    return row[0] is not None
+
+
 def _complete(conn: sqlite3.Connection, run_id: int, now: str) -> None:
     # A run that failed stays failed whatever arrives after.
     if _status(conn, run_id) != "failed":
@@ -109,7 +115,7 @@ def _finish(conn: sqlite3.Connection, run_id: int, facts: Mapping, now: str) -> 
             "ended_at": now,
             "background": False,  # the tool waited for the run
             "result_length": facts.get("result_length"),
-            "model": facts.get("model"),
+            "model": None if _parsed(conn, run_id) else facts.get("model"),
             "reported_total_tokens": reported,
             # Only a run no transcript was read for: analyze's totals win.
             "tokens_source": "hook_estimate" if reported is not None else None,
@@ -131,7 +137,8 @@ def _post_tool_use(conn: sqlite3.Connection, facts: Mapping, now: str) -> None:
     outcome = facts.get("outcome")
     if outcome == "async_launched":
         set_fields(conn, run_id, {"background": True}, now)
-        fill_fields(conn, run_id, {"model": facts.get("model")}, now)
+        if not _parsed(conn, run_id):
+            fill_fields(conn, run_id, {"model": facts.get("model")}, now)
     elif outcome in ("completed", "failed"):
         _finish(conn, run_id, facts, now)
 

@@ -78,7 +78,7 @@ def _handle(args: list[str]) -> None:
         if spool.pending(store_path):
             save(store_path, None)
     else:
-        _store_event(store_path, event, raw, payload)
+        store_event(store_path, event, raw, payload)
 
 
 def _session_end(store_path: Path, payload: dict) -> None:
@@ -92,7 +92,9 @@ def _session_end(store_path: Path, payload: dict) -> None:
     start_analyze(store_path, session_id)
 
 
-def _store_event(store_path: Path, event: str, raw: bytes, payload: dict) -> None:
+def store_event(
+    store_path: Path, event: str, raw: bytes, payload: dict, received_at: str | None = None
+) -> None:
     try:
         facts = extract(event, payload, os.environ)
     except BadInput as error:
@@ -104,7 +106,7 @@ def _store_event(store_path: Path, event: str, raw: bytes, payload: dict) -> Non
         "event": event,
         # The raw bytes' digest: the same delivery replayed is the same key.
         "key": sha256(raw).hexdigest(),
-        "received_at": utc_now(),
+        "received_at": received_at or utc_now(),
         "facts": facts,
     }
     save(store_path, entry)
