@@ -10,15 +10,17 @@ from typing import TYPE_CHECKING
 import click
 
 from interstat.cli.context import Settings, pass_settings
-from interstat.store.paths import claude_config_roots
+from interstat.capture.spool import drain
 
 if TYPE_CHECKING:
     from interstat.analyze import AnalyzeSummary
 
 
 def default_claude_dirs() -> list[Path]:
-    """Every config root Claude Code may write to, including ~/.config/claude."""
-    roots = claude_config_roots()
+    """The config file's folders (else every Claude root), and ~/.config/claude."""
+    from interstat.config import load_config
+
+    roots = list(load_config().paths.claude_dirs)
     xdg = Path.home() / ".config" / "claude"
     if xdg.is_dir() and xdg not in roots:
         roots.append(xdg)
@@ -96,6 +98,8 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
             raise click.BadParameter(f"{root} is not a folder", param_hint="--claude-dir")
     conn = settings.open_store()
     try:
+        # Events the hooks could not write (a locked store) wait in the spool.
+        drain(conn, settings.store_path)
         show_bar = output_format == "text" and sys.stderr.isatty() and settings.verbosity >= 0
         with Progress(
             TextColumn("Reading transcripts"), BarColumn(), MofNCompleteColumn(),
