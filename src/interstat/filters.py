@@ -18,6 +18,8 @@ from typing import Any
 import attrs
 import click
 
+from interstat.store.times import format_time
+
 #: When a run happened: its start, else its end, else when it was first recorded.
 RUN_TIME_SQL = "COALESCE({p}started_at, {p}ended_at, {p}created_at)"
 
@@ -81,7 +83,7 @@ def sql_time(moment: datetime) -> str:
     utc = moment.astimezone(timezone.utc)
     if utc.microsecond % 1000:
         utc += timedelta(microseconds=1000 - utc.microsecond % 1000)
-    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return format_time(utc)
 
 
 def where_clause(

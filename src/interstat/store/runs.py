@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from datetime import datetime
+
+from interstat.store.times import parse_time
 
 #: Columns callers may set; names are never taken from input data.
 WRITABLE_COLUMNS = frozenset(
@@ -165,20 +166,11 @@ def set_status(conn: sqlite3.Connection, run_id: int, status: str, now: str) -> 
     )
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def refresh_wall_clock(conn: sqlite3.Connection, run_id: int) -> None:
     started, ended = conn.execute(
         "SELECT started_at, ended_at FROM agent_runs WHERE run_id = ?", (run_id,)
     ).fetchone()
-    start, end = _parse_time(started), _parse_time(ended)
+    start, end = parse_time(started), parse_time(ended)
     if start and end and end >= start:
         milliseconds = round((end - start).total_seconds() * 1000)
         conn.execute(
