@@ -55,6 +55,7 @@ class ReportContext:
         return [run for run in self.dispatched() if run.has_tokens]
 
     def cost(self, run: Run) -> float | None:
+        """Dollars for ``run``: 0.0 without tokens, None when it cannot be priced."""
         return self.prices.cost(run.model, run)
 
     def main_thread_tokens(self, session_ids: Iterable[str]) -> dict[str, int]:
