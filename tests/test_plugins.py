@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import inspect
+from importlib.metadata import EntryPoint, entry_points
 
 import pluggy
 import pytest
 
-from interstat import hookimpl, hookspecs
+from interstat import hookimpl, hookspecs, plugins
 from interstat.errors import PluginError
-from interstat.plugins import PluginHost, build_manager
-from interstat.registry import FindingsCounter
+from interstat.plugins import ENTRY_POINT_GROUP, PluginHost, build_manager
+from interstat.registry import Correlator, FindingsCounter
 
 
 def test_every_hookspec_is_prefixed_and_documented():
@@ -65,3 +66,23 @@ def test_a_misspelt_hook_fails_loudly():
     manager.register(Misspelt())
     with pytest.raises(pluggy.PluginValidationError):
         manager.check_pending()
+
+
+class _LateCorrelator:
+    @hookimpl
+    def interstat_register_correlators(self, register):
+        register(Correlator("late", lambda conn, run: None))
+
+
+LATE_CORRELATOR = _LateCorrelator()
+
+
+def test_builtins_register_first_whatever_order_the_environment_lists(monkeypatch):
+    builtin = list(entry_points(group=ENTRY_POINT_GROUP))
+    # A bare entry point has no distribution: a third party, listed first here.
+    third_party = EntryPoint("late", "tests.test_plugins:LATE_CORRELATOR", ENTRY_POINT_GROUP)
+    monkeypatch.setattr(plugins, "entry_points", lambda group: [third_party, *builtin])
+    manager, loaded = build_manager()
+    assert [plugin.builtin for plugin in loaded] == [True] * len(builtin) + [False]
+    names = [correlator.name for correlator in PluginHost(manager, loaded).correlators()]
+    assert names == ["prompt-digest", "late"]

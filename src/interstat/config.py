@@ -1,14 +1,16 @@
 """interstat's settings: paths, thresholds and prices.
 
-Each setting comes from the code's default, then ``config.toml`` (see
+Each setting comes from the code's default (for prices: the bundled list,
+``interstat.prices``), then ``config.toml`` (see
 ``interstat.store.paths.config_path``), then the environment
 (``$INTERSTAT_DB``, ``$CLAUDE_CONFIG_DIR``); ``Config.sources`` says which
-one won for every key. ``load_config()`` is the one entry point.
+one won for every key. ``load_config()`` is the one entry point; report,
+status, analyze and doctor all read their settings through it.
 """
 
 from __future__ import annotations
 
-import fnmatch
+import datetime
 import os
 import typing
 from collections.abc import Mapping
@@ -16,32 +18,36 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import cattrs
 
 from interstat.errors import ConfigError
+from interstat.prices import RATE_FIELDS, IncompletePrice, Price, PriceTable, price_table
 from interstat.store import paths as store_paths
 
 DEFAULT, FILE, ENV = "default", "file", "env"
 
 
-@attrs.frozen
-class Price:
-    """US dollars per million tokens of each kind, for the models a glob matches."""
+__all__ = ["Config", "Paths", "Price", "PriceTable", "Thresholds", "load_config"]
 
-    input: float
-    output: float
-    cache_read: float
-    cache_write_5m: float
-    cache_write_1h: float
+
+def _ascending(limits: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(sorted(limits))
 
 
 @attrs.frozen
 class Thresholds:
-    """The decision gate and the context sizes reports count runs against."""
+    """The decision gate and the sizes and counts reports work with."""
 
+    #: Peak-context tokens the p99 is held against.
     gate: int = 120_000
-    context_limits: tuple[int, ...] = (100_000, 150_000)
+    #: Peak-context sizes to count runs above, smallest first.
+    context_limits: tuple[int, ...] = attrs.field(default=(100_000, 150_000),
+                                                  converter=_ascending)
+    #: Runs needed before results are representative.
     baseline_runs: int = 50
+    #: Largest runs the context-limits section lists.
+    top_runs: int = 5
+    #: Sessions the main-vs-subagents section lists.
+    session_rows: int = 20
 
 
 @attrs.frozen
@@ -54,21 +60,16 @@ class Paths:
 class Config:
     paths: Paths
     thresholds: Thresholds
-    #: Model-name glob to price, in file order.
-    prices: Mapping[str, Price]
+    #: The bundled prices with the file's [prices] tables laid over them.
+    prices: PriceTable
     #: The config file consulted (it may not exist).
     file: Path
     #: Dotted key (``thresholds.gate``, ``prices.<glob>``) to DEFAULT, FILE or ENV.
     sources: Mapping[str, str]
 
     def price_for(self, model: str) -> Price | None:
-        """The price of ``model``: an exact key, else the longest matching glob."""
-        if model in self.prices:
-            return self.prices[model]
-        matching = [glob for glob in self.prices if fnmatch.fnmatchcase(model, glob)]
-        if not matching:
-            return None
-        return self.prices[max(matching, key=len)]
+        """The price of ``model``: an exact pattern, else the most specific glob."""
+        return self.prices.find(model)
 
     def settings(self) -> list[tuple[str, Any, str]]:
         """Every setting as (dotted key, plain value, source), for display and JSON."""
@@ -82,8 +83,11 @@ class Config:
             key = f"thresholds.{field.name}"
             rows.append((key, list(value) if isinstance(value, tuple) else value,
                          self.sources[key]))
-        for glob, price in self.prices.items():
-            rows.append((f"prices.{glob}", attrs.asdict(price), self.sources[f"prices.{glob}"]))
+        checked = self.prices.user_checked or self.prices.checked
+        rows.append(("prices.checked", checked, self.sources["prices.checked"]))
+        for price in self.prices.prices:
+            key = f"prices.{price.pattern}"
+            rows.append((key, price.shown(), self.sources[key]))
         return rows
 
 
@@ -94,12 +98,28 @@ class _FilePaths:
 
 
 @attrs.frozen
+class _FilePrice:
+    """One ``[prices."glob"]`` table; a field left out keeps the bundled value."""
+
+    input: float | None = None
+    output: float | None = None
+    cache_read: float | None = None
+    cache_write_5m: float | None = None
+    cache_write_1h: float | None = None
+    name: str | None = None
+    max_context_tokens: int | None = None
+
+    def given(self) -> dict[str, Any]:
+        return {key: value for key, value in attrs.asdict(self).items() if value is not None}
+
+
+@attrs.frozen
 class _FileConfig:
     """The file's content, before defaults and the environment are applied."""
 
     paths: _FilePaths = _FilePaths()
     thresholds: Thresholds = Thresholds()
-    prices: dict[str, Price] = attrs.Factory(dict)
+    prices: dict[str, _FilePrice] = attrs.Factory(dict)
 
 
 class _Expected(ValueError):
@@ -146,7 +166,9 @@ def _strict_list(value: Any, type_: Any) -> tuple[Any, ...]:
     return tuple(items)
 
 
-def _converter() -> cattrs.Converter:
+def _converter() -> Any:
+    import cattrs
+
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook(float, _strict_float)
@@ -156,6 +178,8 @@ def _converter() -> cattrs.Converter:
 
 
 def _describe(error: BaseException, _type: Any) -> str:
+    import cattrs
+
     if isinstance(error, _Expected):
         return str(error)
     if isinstance(error, cattrs.ForbiddenExtraKeysError):
@@ -171,6 +195,12 @@ def _key_path(raw_path: str) -> str:
 
 
 def _structure(raw: dict[str, Any], config_file: Path) -> _FileConfig:
+    # cattrs takes longer to import than `interstat status` takes to count, so
+    # it is imported only when there is a file to read.
+    if not raw:
+        return _FileConfig()
+    import cattrs
+
     try:
         return _converter().structure(raw, _FileConfig)
     except cattrs.BaseValidationError as error:
@@ -186,14 +216,18 @@ def _check_values(parsed: _FileConfig, config_file: Path) -> None:
         raise ConfigError(f"{config_file.name}: {key}: {message}; fix {config_file}")
 
     limits = parsed.thresholds
-    for key, value in (("gate", limits.gate), ("baseline_runs", limits.baseline_runs)):
-        if value <= 0:
-            fail(f"thresholds.{key}", "expected a positive integer")
-    if any(value <= 0 for value in limits.context_limits):
-        fail("thresholds.context_limits", "expected positive integers")
+    for field in attrs.fields(Thresholds):
+        value = getattr(limits, field.name)
+        if isinstance(value, int) and value <= 0:
+            fail(f"thresholds.{field.name}", "expected a positive integer")
+    if not limits.context_limits or any(value <= 0 for value in limits.context_limits):
+        fail("thresholds.context_limits", "expected a list of positive integers")
     for glob, price in parsed.prices.items():
-        if any(value < 0 for value in attrs.astuple(price)):
+        if any(getattr(price, name) is not None and getattr(price, name) < 0
+               for name in RATE_FIELDS):
             fail(f'prices."{glob}"', "prices cannot be negative")
+        if price.max_context_tokens is not None and price.max_context_tokens <= 0:
+            fail(f'prices."{glob}".max_context_tokens', "expected a positive integer")
     if parsed.paths.db == "":
         fail("paths.db", "expected a path")
 
@@ -215,12 +249,41 @@ def _paths(parsed: _FilePaths, config_file: Path, sources: dict[str, str]) -> Pa
     return Paths(db=db, claude_dirs=dirs)
 
 
+def _split_checked(raw: dict[str, Any], config_file: Path) -> tuple[dict[str, Any], str]:
+    """The file without ``[prices] checked``, and that date ("" when not stated).
+
+    ``[prices]`` holds model globs as tables and this one plain key, which
+    says when the user last checked the prices they wrote.
+    """
+    prices = raw.get("prices")
+    if not isinstance(prices, dict) or "checked" not in prices:
+        return raw, ""
+    checked = prices["checked"]
+    if isinstance(checked, datetime.date):
+        checked = checked.isoformat()
+    elif not isinstance(checked, str) or not checked.strip():
+        raise ConfigError(f"{config_file.name}: prices.checked: expected a date such as "
+                          f"2026-12-01; fix {config_file}")
+    rest = {glob: table for glob, table in prices.items() if glob != "checked"}
+    return {**raw, "prices": rest}, checked
+
+
+def _prices(parsed: _FileConfig, checked: str, config_file: Path) -> PriceTable:
+    try:
+        return price_table({glob: price.given() for glob, price in parsed.prices.items()},
+                           user_checked=checked)
+    except IncompletePrice as error:
+        raise ConfigError(f'{config_file.name}: prices."{error.pattern}": {error}; '
+                          f"fix {config_file}") from error
+
+
 def load_config(config_file: Path | None = None) -> Config:
     """The effective settings; raises ConfigError naming the bad key of a broken file."""
     config_file = config_file or store_paths.config_path()
-    raw = store_paths.read_config_file(config_file)
+    raw, checked = _split_checked(store_paths.read_config_file(config_file), config_file)
     parsed = _structure(raw, config_file)
     _check_values(parsed, config_file)
+    prices = _prices(parsed, checked, config_file)
 
     sources: dict[str, str] = {}
     resolved_paths = _paths(parsed.paths, config_file, sources)
@@ -228,12 +291,13 @@ def load_config(config_file: Path | None = None) -> Config:
     for field in attrs.fields(Thresholds):
         key = f"thresholds.{field.name}"
         sources[key] = FILE if field.name in written_thresholds else DEFAULT
-    for glob in parsed.prices:
-        sources[f"prices.{glob}"] = FILE
+    sources["prices.checked"] = FILE if checked else DEFAULT
+    for price in prices.prices:
+        sources[f"prices.{price.pattern}"] = price.origin
     return Config(
         paths=resolved_paths,
         thresholds=parsed.thresholds,
-        prices=dict(parsed.prices),
+        prices=prices,
         file=config_file,
         sources=sources,
     )

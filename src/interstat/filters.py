@@ -18,6 +18,8 @@ from typing import Any
 import attrs
 import click
 
+from interstat.store.times import format_time
+
 #: When a run happened: its start, else its end, else when it was first recorded.
 RUN_TIME_SQL = "COALESCE({p}started_at, {p}ended_at, {p}created_at)"
 
@@ -63,6 +65,14 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for JSON: bounds in the stored time format, globs as lists."""
+        return {
+            "since": None if self.since is None else sql_time(self.since),
+            "until": None if self.until is None else sql_time(self.until),
+            **{attribute: list(getattr(self, attribute)) for attribute, _ in _GLOB_COLUMNS},
+        }
+
 
 def sql_time(moment: datetime) -> str:
     """A bound in the stored format: ISO 8601 UTC with milliseconds and ``Z``.
@@ -73,7 +83,7 @@ def sql_time(moment: datetime) -> str:
     utc = moment.astimezone(timezone.utc)
     if utc.microsecond % 1000:
         utc += timedelta(microseconds=1000 - utc.microsecond % 1000)
-    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return format_time(utc)
 
 
 def where_clause(
@@ -86,6 +96,24 @@ def where_clause(
     ``"kind = 'dispatched'"``. Times compare through SQLite's julianday, so
     any ISO 8601 spelling of a stored time compares right.
     """
+    conditions, parameters = _conditions(filters, alias, extra)
+    if not conditions:
+        return "", []
+    return " WHERE " + " AND ".join(conditions), parameters
+
+
+def sql_condition(filters: Filters, *, alias: str = "") -> tuple[str, list[Any]]:
+    """The same test as ``where_clause`` as one condition (``1`` when nothing filters).
+
+    For queries that put the filters beside conditions of their own.
+    """
+    conditions, parameters = _conditions(filters, alias, ())
+    return " AND ".join(conditions) or "1", parameters
+
+
+def _conditions(
+    filters: Filters, alias: str, extra: Sequence[str]
+) -> tuple[list[str], list[Any]]:
     prefix = f"{alias}." if alias else ""
     conditions = list(extra)
     parameters: list[Any] = []
@@ -102,9 +130,7 @@ def where_clause(
             either = " OR ".join(f"{prefix}{column} GLOB ?" for _ in globs)
             conditions.append(f"({either})")
             parameters.extend(globs)
-    if not conditions:
-        return "", []
-    return " WHERE " + " AND ".join(conditions), parameters
+    return conditions, parameters
 
 
 def parse_moment(text: str, *, utc: bool = False, end_of_day: bool = False,

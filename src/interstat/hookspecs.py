@@ -62,6 +62,6 @@ def interstat_register_report_sections(register: Callable[[ReportSection], None]
 
     Called once when a report is built. ``register`` takes a
     ``ReportSection`` whose ``build`` receives the report context (the store
-    connection, filters and settings) and returns ``SectionData``; names must
-    be unique. Returns nothing.
+    connection, filters, thresholds and prices) and returns ``SectionData``;
+    names must be unique. Returns nothing.
     """

@@ -9,9 +9,9 @@ third-party plugin, never the built-ins).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import TypeVar
 
 import attrs
@@ -47,14 +47,24 @@ def _is_blocked(name: str, distribution: str, blocked: set[str]) -> bool:
     return "*" in blocked or name in blocked or distribution in blocked
 
 
+def _distribution(entry: EntryPoint) -> str:
+    return entry.dist.name if entry.dist else "?"
+
+
+def _builtins_first(entries: Iterable[EntryPoint]) -> list[EntryPoint]:
+    # Records are used in registration order, and the environment's order of
+    # distributions is not ours to choose.
+    return sorted(entries, key=lambda entry: _distribution(entry) != BUILTIN_DISTRIBUTION)
+
+
 def build_manager() -> tuple[pluggy.PluginManager, list[LoadedPlugin]]:
     """A fresh plugin manager with every entry point of the group registered."""
     manager = pluggy.PluginManager("interstat")
     manager.add_hookspecs(hookspecs)
     blocked = _blocked_names()
     loaded: list[LoadedPlugin] = []
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        distribution = entry.dist.name if entry.dist else "?"
+    for entry in _builtins_first(entry_points(group=ENTRY_POINT_GROUP)):
+        distribution = _distribution(entry)
         if _is_blocked(entry.name, distribution, blocked):
             continue
         try:
@@ -89,9 +99,9 @@ class PluginHost:
     def _collect(self, hook: Callable[..., object], kind: str) -> list:
         records: list = []
         owners: dict[str, str] = {}
-        # pluggy calls the last registered plugin first; reverse so the order
-        # follows registration, keeping built-ins (registered first) in front.
-        for impl in reversed(hook.get_hookimpls()):
+        # get_hookimpls() is in registration order (pluggy *calls* them in
+        # reverse); walking it directly keeps built-ins, registered first, in front.
+        for impl in hook.get_hookimpls():
             def register(record, _plugin=impl.plugin_name) -> None:
                 if record.name in owners:
                     raise PluginError(

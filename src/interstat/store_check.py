@@ -18,7 +18,7 @@ import attrs
 
 from interstat.errors import StoreError
 from interstat.store import migrations
-from interstat.store.connect import utc_now
+from interstat.store.times import utc_now
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 

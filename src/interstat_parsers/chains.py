@@ -86,19 +86,12 @@ class InlineThreads:
                     break
 
     def _transcript(self, chain: _Chain) -> RunTranscript:
-        notes = chain.notes
         return RunTranscript(
-            session_id=notes.session_id or self.fallback_session_id or "",
             owner=self.resolve_owner(_PROVISIONAL + chain.root),
             agent_id=None,
             tool_use_id=chain.tool_use_id,
             kind="dispatched",
             layout="inline",
-            started_at=notes.started_at,
-            ended_at=notes.ended_at,
-            final_text=notes.final_text,
-            prompt_sha256=notes.prompt_sha256,
             transcript_path=str(self.path),
-            project=notes.project,
-            version=notes.version,
+            **chain.notes.transcript_fields(self.fallback_session_id),
         )

@@ -9,7 +9,8 @@ import re
 from typing import Any
 
 from interstat.records import Dispatch, DispatchResult
-from interstat_parsers.fields import as_dict, as_list, block_texts, count, flag, sha256, text
+from interstat.store.values import TOKEN_LIMIT, count, flag, prompt_digest
+from interstat_parsers.fields import as_dict, as_list, block_texts, text
 
 #: ``Task`` up to 2.1.62, ``Agent`` from 2.1.63 (``Task`` stays an alias).
 DISPATCH_TOOLS = frozenset({"Task", "Agent"})
@@ -49,7 +50,7 @@ def _dispatch(
         parent_agent_id=text(line.get("agentId")),
         agent_name=text(tool_input.get("subagent_type")) or DEFAULT_AGENT,
         description=text(tool_input.get("description")),
-        prompt_sha256=sha256(prompt) if has_prompt else None,
+        prompt_sha256=prompt_digest(prompt) if has_prompt else None,
         prompt_length=len(prompt) if has_prompt else None,
         background=flag(tool_input.get("run_in_background")),
         requested_model=text(tool_input.get("model")),
@@ -114,7 +115,7 @@ def _result(
     status = _status(block, result)
     trailer_id = _AGENT_ID_TRAILER.search(shown)
     trailer_tokens = _TOKENS_TRAILER.search(shown)
-    reported = count(result.get("totalTokens"))
+    reported = count(result.get("totalTokens"), TOKEN_LIMIT)
     if reported is None and trailer_tokens:
         reported = int(trailer_tokens.group(1))
     launched = status == "async_launched"

@@ -1,12 +1,12 @@
 """Reading fields of decoded lines without trusting their types.
 
 Every field of Claude Code's files is optional and may hold anything, so
-these helpers return a safe empty value instead of raising.
+these helpers return a safe empty value instead of raising. Counts, flags
+and the prompt digest are shared with capture: ``interstat.store.values``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -48,23 +48,6 @@ def text(value: Any) -> str | None:
     except UnicodeEncodeError:
         return value.encode("utf-8", "replace").decode("utf-8")
     return value
-
-
-def flag(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def count(value: Any) -> int | None:
-    """A non-negative integer, or None (booleans are not counts)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    return None
-
-
-def sha256(value: str) -> str:
-    # surrogatepass: a prompt with a lone surrogate still hashes the same way
-    # in every reader, instead of raising.
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def block_texts(content: Any) -> list[str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from interstat_parsers.fields import as_dict, as_list, block_texts, sha256, text
+from interstat.store.values import prompt_digest
+from interstat_parsers.fields import as_dict, as_list, block_texts, text
 
 
 def prompt_text(message: dict) -> str | None:
@@ -68,4 +69,16 @@ class RunNotes:
 
     @property
     def prompt_sha256(self) -> str | None:
-        return sha256(self.prompt) if self.prompt is not None else None
+        return prompt_digest(self.prompt) if self.prompt is not None else None
+
+    def transcript_fields(self, fallback_session_id: str | None) -> dict[str, str | None]:
+        """The ``RunTranscript`` fields the lines give, in every layout."""
+        return {
+            "session_id": self.session_id or fallback_session_id or "",
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "final_text": self.final_text,
+            "prompt_sha256": self.prompt_sha256,
+            "project": self.project,
+            "version": self.version,
+        }

@@ -102,10 +102,8 @@ class AgentFileThreads:
         if not self.agent_id:
             return []
         meta = read_meta(self.path)
-        notes = self.notes
         return [
             RunTranscript(
-                session_id=notes.session_id or self.fallback_session_id or "",
                 owner=agent_owner(self.agent_id),
                 agent_id=self.agent_id,
                 tool_use_id=text(meta.get("toolUseId")),
@@ -115,14 +113,9 @@ class AgentFileThreads:
                 description=text(meta.get("description")),
                 background=background_of(meta),
                 model=text(meta.get("model")),
-                started_at=notes.started_at,
-                ended_at=notes.ended_at,
-                final_text=notes.final_text,
-                prompt_sha256=notes.prompt_sha256,
                 transcript_path=str(self.path),
-                project=notes.project,
                 workflow_id=workflow_id(self.path),
-                version=notes.version,
+                **self.notes.transcript_fields(self.fallback_session_id),
             )
         ]
 

@@ -7,7 +7,8 @@ from typing import Any
 import attrs
 
 from interstat.records import Usage
-from interstat_parsers.fields import as_dict, count
+from interstat.store.values import TOKEN_LIMIT, count
+from interstat_parsers.fields import as_dict
 
 #: Usage keys seen in Claude Code's files; strict mode reports any other.
 KNOWN_USAGE_KEYS = frozenset(
@@ -36,7 +37,7 @@ def _counted(raw: dict, key: str) -> int | None:
     value = raw.get(key)
     if value is None:
         return 0
-    return count(value)
+    return count(value, TOKEN_LIMIT)
 
 
 def read_usage(raw_usage: Any) -> UsageReading:

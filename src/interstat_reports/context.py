@@ -1,4 +1,4 @@
-"""What every report section receives: the store, the filters, settings and prices."""
+"""What every report section receives: the store, the filters, thresholds and prices."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 import attrs
 
-from interstat_reports.config import ReportSettings
-from interstat_reports.filters import Filters
+from interstat.config import Thresholds
+from interstat.filters import Filters
+from interstat.prices import PriceTable, price_table
 from interstat_reports.percentiles import METHOD, METHOD_DESCRIPTION
-from interstat_reports.prices import PriceTable, build_price_table
 from interstat_reports.runs import Run, load_runs
 
 _MAIN_TOKENS = (
@@ -30,8 +30,8 @@ class ReportContext:
 
     conn: sqlite3.Connection
     filters: Filters = attrs.field(factory=Filters)
-    settings: ReportSettings = attrs.field(factory=ReportSettings)
-    prices: PriceTable = attrs.field(factory=build_price_table)
+    thresholds: Thresholds = attrs.field(factory=Thresholds)
+    prices: PriceTable = attrs.field(factory=price_table)
     percentile_method: str = METHOD
     percentile_description: str = METHOD_DESCRIPTION
     _runs: list[Run] | None = attrs.field(default=None, init=False)
@@ -55,6 +55,7 @@ class ReportContext:
         return [run for run in self.dispatched() if run.has_tokens]
 
     def cost(self, run: Run) -> float | None:
+        """Dollars for ``run``: 0.0 without tokens, None when it cannot be priced."""
         return self.prices.cost(run.model, run)
 
     def main_thread_tokens(self, session_ids: Iterable[str]) -> dict[str, int]:

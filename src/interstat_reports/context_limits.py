@@ -41,7 +41,7 @@ def _top_notes(runs: list[Run], lowest: int, count: int) -> list[str]:
 
 
 def build(context: ReportContext) -> SectionData:
-    limits = context.settings.context_limits
+    limits = context.thresholds.context_limits
     runs = context.token_runs()
     facts: dict = {"runs": len(runs)}
     for limit in limits:
@@ -51,7 +51,7 @@ def build(context: ReportContext) -> SectionData:
     groups = group_by(runs, lambda run: run.agent)
     rows = [_row(agent, group, limits) for agent, group in groups.items()]
     rows.sort(key=lambda row: (-row["max_peak"], row["agent"]))
-    notes = _top_notes(runs, limits[0], context.settings.top_runs) if runs else []
+    notes = _top_notes(runs, limits[0], context.thresholds.top_runs) if runs else []
     return SectionData(columns=_columns(limits), rows=rows, facts=facts, notes=notes)
 
 

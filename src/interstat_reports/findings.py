@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from interstat.prices import sum_costs
 from interstat.registry import Column, ReportSection, SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.prices import sum_costs
 from interstat_reports.stats import group_by
 
 COLUMNS = (

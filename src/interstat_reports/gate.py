@@ -42,8 +42,8 @@ def _distance_note(p99: int, threshold: int, runs: int) -> str:
 
 def build(context: ReportContext) -> SectionData:
     peaks = sorted(run.peak_context_tokens for run in context.token_runs())
-    threshold = context.settings.gate_threshold
-    baseline = context.settings.baseline_runs
+    threshold = context.thresholds.gate
+    baseline = context.thresholds.baseline_runs
     p99 = nearest_rank(peaks, 99)
     decision = decide(p99, threshold)
     facts = {

@@ -9,9 +9,10 @@ one after another.
 from __future__ import annotations
 
 from interstat.registry import Column, ReportSection, SectionData
+from interstat.store.times import parse_time
 from interstat_reports.context import ReportContext
 from interstat_reports.runs import Run
-from interstat_reports.stats import group_by, mean, parse_time, seconds
+from interstat_reports.stats import group_by, mean, seconds
 
 COLUMNS = (
     Column("fan_out", "Fan-out", "int"),

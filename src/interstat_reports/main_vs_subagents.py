@@ -37,7 +37,7 @@ def build(context: ReportContext) -> SectionData:
         "subagent_pct": share_pct(totals["subagent_tokens"], sum(totals.values())),
     }
     rows.sort(key=lambda row: (-(row["main_tokens"] + row["subagent_tokens"]), row["session"]))
-    shown = context.settings.session_rows
+    shown = context.thresholds.session_rows
     notes = ["Main thread = the session's own API calls; internal = compaction and other "
              "side transcripts."]
     if len(rows) > shown:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from interstat.prices import PriceTable, sum_costs
 from interstat.registry import Column, ReportSection, SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.prices import sum_costs
 from interstat_reports.runs import Run
 from interstat_reports.stats import group_by
 
@@ -51,6 +51,7 @@ def build(context: ReportContext) -> SectionData:
         "total_cost_usd": sum_costs(row["cost_usd"] for row in rows),
         "models_without_prices": unknown,
         "prices_checked": context.prices.checked,
+        "user_prices_checked": context.prices.user_checked or None,
     }
     notes = []
     if unknown:
@@ -58,8 +59,18 @@ def build(context: ReportContext) -> SectionData:
             f"Cost unknown for {', '.join(unknown)}: no price, or a run's context is beyond "
             "the range its price covers. Add [prices.\"<model glob>\"] to config.toml."
         )
-    notes.append(f"Prices in US dollars, list prices checked {context.prices.checked}.")
+    notes.append(_dates_note(context.prices))
     return SectionData(columns=COLUMNS, rows=rows, facts=facts, notes=notes)
+
+
+def _dates_note(prices: PriceTable) -> str:
+    note = f"Prices in US dollars, list prices checked {prices.checked}."
+    if not prices.user_prices():
+        return note
+    if prices.user_checked:
+        return note + f" Prices from config.toml checked {prices.user_checked}."
+    return note + (" Prices from config.toml: date not stated"
+                   " (add checked = YYYY-MM-DD under [prices]).")
 
 
 SECTION = ReportSection(

@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 import attrs
 
 from interstat.errors import ConfigError
+from interstat.filters import sql_time
 from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.filters import store_timestamp
 
 
 @attrs.frozen
@@ -55,4 +55,4 @@ def build_report(context: ReportContext, sections: Sequence[ReportSection]) -> R
     built = tuple(
         BuiltSection(section, _check(section, section.build(context))) for section in sections
     )
-    return Report(built, context, store_timestamp(datetime.now(timezone.utc)))
+    return Report(built, context, sql_time(datetime.now(timezone.utc)))

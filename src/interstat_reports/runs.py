@@ -6,7 +6,7 @@ import sqlite3
 
 import attrs
 
-from interstat_reports.filters import Filters
+from interstat.filters import Filters, where_clause
 
 #: The columns a report reads, in ``Run``'s field order.
 RUN_COLUMNS = (
@@ -76,9 +76,6 @@ class Run:
 
 def load_runs(conn: sqlite3.Connection, filters: Filters) -> list[Run]:
     """Every run that passes ``filters``, of every kind, oldest first."""
-    condition, values = filters.where()
-    sql = (
-        f"SELECT {', '.join(RUN_COLUMNS)} FROM agent_runs WHERE {condition}"
-        " ORDER BY started_at, run_id"
-    )
+    where, values = where_clause(filters)
+    sql = f"SELECT {', '.join(RUN_COLUMNS)} FROM agent_runs{where} ORDER BY started_at, run_id"
     return [Run(*row) for row in conn.execute(sql, values)]

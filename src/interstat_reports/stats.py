@@ -1,10 +1,9 @@
-"""Small arithmetic shared by the sections: shares, means, grouping, times."""
+"""Small arithmetic shared by the sections: shares, means, grouping."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from datetime import datetime
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -38,14 +37,6 @@ def group_by(items: Iterable[Item], key: Callable[[Item], Key]) -> dict[Key, lis
     return dict(groups)
 
 
-def parse_time(stamp: str | None) -> datetime | None:
-    """An ISO 8601 time as the store writes it, or None when absent or unreadable."""
-    if not stamp:
-        return None
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def short_id(value: str | None, length: int = 8) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from interstat_reports.filters import Filters
+from interstat.filters import Filters, sql_condition
 
 LATEST_RUNS = 5
 BAR_WIDTH = 30
@@ -85,7 +85,7 @@ def _count(conn: sqlite3.Connection, sql: str, condition: str, values: list) -> 
 
 
 def read_status(conn: sqlite3.Connection, filters: Filters, baseline_runs: int) -> Status:
-    condition, values = filters.where()
+    condition, values = sql_condition(filters)
     runs = _count(conn, _DISPATCHED, condition, values)
     no_tokens = _count(conn, _NO_TOKENS, condition, values)
     pending = _count(conn, _PENDING, condition, values)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from interstat.prices import sum_costs
 from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.prices import sum_costs
 from interstat_reports.runs import HOOK_ESTIMATE
 from interstat_reports.stats import share_pct
 
@@ -76,8 +76,8 @@ def build(context: ReportContext) -> SectionData:
         "output_lower_bound_runs": sum(bool(run.output_is_lower_bound) for run in runs),
         "hook_estimate_runs": sum(run.tokens_source == HOOK_ESTIMATE for run in runs),
         "internal_transcripts": len(context.internal()),
-        "baseline_runs": context.settings.baseline_runs,
-        "data_sufficiency": sufficiency(len(runs), context.settings.baseline_runs),
+        "baseline_runs": context.thresholds.baseline_runs,
+        "data_sufficiency": sufficiency(len(runs), context.thresholds.baseline_runs),
     }
     notes = _data_notes(context, facts)
     internal = _internal_note(context)

@@ -11,7 +11,7 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-PRICES_FILE = Path(__file__).resolve().parents[2] / "src/interstat_reports/prices.toml"
+PRICES_FILE = Path(__file__).resolve().parents[2] / "src/interstat/prices.toml"
 
 
 def percentile(values: list[int], percent: int) -> int | None:

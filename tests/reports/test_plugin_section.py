@@ -5,26 +5,15 @@ from __future__ import annotations
 import pytest
 
 from interstat.plugins import load_plugins
-from tests.reports.conftest import REPO, make_store, report_json, section
+from tests.examples import EXAMPLES, install_example
+from tests.reports.conftest import make_store, report_json, section
 from tests.reports.test_small_stores import run
-
-EXAMPLE = REPO / "examples" / "interstat-slowest-runs"
 
 
 @pytest.fixture
 def installed_example(tmp_path, monkeypatch):
     """Make the example look installed: its module and a dist-info on sys.path."""
-    dist_info = tmp_path / "interstat_slowest_runs-0.1.0.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: interstat-slowest-runs\nVersion: 0.1.0\n"
-    )
-    (dist_info / "entry_points.txt").write_text(
-        "[interstat]\nslowest-runs = interstat_slowest_runs\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.syspath_prepend(str(EXAMPLE))
-    load_plugins.cache_clear()
+    install_example(EXAMPLES / "interstat-slowest-runs", tmp_path / "site", monkeypatch)
     yield
     load_plugins.cache_clear()
 

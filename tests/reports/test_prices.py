@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from interstat.cli import cli
-from interstat_reports.prices import build_price_table, sum_costs
+from interstat.prices import price_table, sum_costs
 from tests.reports.conftest import make_store, report_json, section
 from tests.reports.test_small_stores import run
 
@@ -69,6 +69,29 @@ def test_config_extends_and_overrides_prices(store, tmp_path):
     assert rows["claude-opus-5-5"]["cost_usd"] == pytest.approx(0.249)
 
 
+def test_the_report_says_when_user_prices_were_checked(store, tmp_path):
+    bundled_date = price_table().checked
+    config = tmp_path / "config.toml"
+    config.write_text('[prices]\nchecked = 2026-12-10\n\n[prices."claude-opus-5-5*"]\ninput = 3\n')
+    data = models_section(store, config)
+    assert data["facts"]["prices_checked"] == bundled_date
+    assert data["facts"]["user_prices_checked"] == "2026-12-10"
+    assert (f"list prices checked {bundled_date}. Prices from config.toml checked 2026-12-10."
+            in data["notes"][-1])
+
+    config.write_text('[prices."claude-opus-5-5*"]\ninput = 3\n')
+    data = models_section(store, config)
+    assert data["facts"]["user_prices_checked"] is None
+    assert "Prices from config.toml: date not stated" in data["notes"][-1]
+
+
+@pytest.mark.usefixtures("no_user_config")
+def test_without_user_prices_only_the_list_date_is_stated(store):
+    data = models_section(store)
+    checked = price_table().checked
+    assert data["notes"][-1] == f"Prices in US dollars, list prices checked {checked}."
+
+
 def test_price_beyond_its_context_range_is_unknown(store, tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[prices."claude-opus-5-5*"]\nmax_context_tokens = 100000\n')
@@ -77,7 +100,7 @@ def test_price_beyond_its_context_range_is_unknown(store, tmp_path):
 
 
 def test_a_specific_pattern_beats_a_broad_one():
-    table = build_price_table({
+    table = price_table({
         "claude-*": {"input": 1, "output": 1, "cache_read": 1, "cache_write_5m": 1,
                      "cache_write_1h": 1},
     })
@@ -87,7 +110,7 @@ def test_a_specific_pattern_beats_a_broad_one():
 
 
 def test_bundled_prices_do_not_cover_neighbouring_models():
-    table = build_price_table()
+    table = price_table()
     # Dated ids of a priced model are covered; a model the table lacks is not.
     assert table.find("claude-opus-5-20260724").name == "Claude Opus 5 (dated id)"
     assert table.find("claude-sonnet-5-5") is None
@@ -96,7 +119,7 @@ def test_bundled_prices_do_not_cover_neighbouring_models():
 
 
 def test_a_run_without_tokens_costs_nothing_even_without_a_price():
-    table = build_price_table()
+    table = price_table()
     empty = type("Run", (), {"total_tokens": 0})()
     assert table.cost("claude-imaginary-9", empty) == 0.0
     assert sum_costs([1.0, None, 2.0]) is None
@@ -107,11 +130,15 @@ def test_a_run_without_tokens_costs_nothing_even_without_a_price():
     ("text", "message"),
     [
         ('[prices."new-model"]\ninput = 1.0\n', "missing output, cache_read"),
-        ('[prices."claude-opus-5-5*"]\ninput = "cheap"\n', "input must be a number"),
-        ('[prices."claude-opus-5-5*"]\ncolour = 1\n', "unknown field(s) colour"),
-        ("[report]\ngate_threshold = -5\n", "gate_threshold must be a positive"),
-        ("[reprot]\n", "unknown table(s) reprot"),
-        ("not toml", "is not valid TOML"),
+        ('[prices."claude-opus-5-5*"]\ninput = "cheap"\n',
+         'prices."claude-opus-5-5*".input: expected a number'),
+        ('[prices."claude-opus-5-5*"]\ncolour = 1\n',
+         'prices."claude-opus-5-5*": unknown key colour'),
+        ("[thresholds]\ngate = -5\n", "thresholds.gate: expected a positive integer"),
+        ("[thresholds]\ntop_runs = 0\n", "thresholds.top_runs: expected a positive integer"),
+        ("[reprot]\n", "unknown key reprot"),
+        ("[prices]\nchecked = 5\n", "prices.checked: expected a date"),
+        ("not toml", "not valid TOML"),
     ],
 )
 def test_config_mistakes_are_one_line_errors(store, tmp_path, text, message):
@@ -125,7 +152,7 @@ def test_config_mistakes_are_one_line_errors(store, tmp_path, text, message):
 
 def test_config_thresholds_and_options(store, tmp_path):
     config = tmp_path / "config.toml"
-    config.write_text("[report]\ngate_threshold = 100000\nbaseline_runs = 2\n"
+    config.write_text("[thresholds]\ngate = 100000\nbaseline_runs = 2\n"
                       "context_limits = [110000]\n")
     document = report_json(store, "--config", str(config))
     gate = section(document, "gate")["facts"]

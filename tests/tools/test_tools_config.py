@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from interstat.config import Price, load_config
+from interstat.prices import RATE_FIELDS
 from interstat.store.paths import resolve_store_path
+from tests.reports.independent import PRICES_FILE
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 PRICES = """
 [prices."claude-opus-*"]
@@ -43,7 +51,14 @@ def test_defaults_apply_without_a_file(isolated_home: Path) -> None:
     assert config.paths.db == isolated_home / ".claude" / "interstat" / "metrics.db"
     assert config.paths.claude_dirs == (isolated_home / ".claude",)
     assert set(config.sources.values()) == {"default"}
-    assert config.prices == {}
+    # The default prices are the bundled list, every one of them.
+    bundled = tomllib.loads(PRICES_FILE.read_text())
+    assert [price.pattern for price in config.prices.prices] == list(bundled["prices"])
+    assert config.prices.user_prices() == ()
+    assert config.prices.checked == bundled["meta"]["checked"]
+    opus = bundled["prices"]["claude-opus-5-5*"]
+    assert config.price_for("claude-opus-5-5") == Price(
+        "claude-opus-5-5*", **{name: opus[name] for name in RATE_FIELDS}, name=opus["name"])
 
 
 def test_file_values_win_over_defaults_and_say_so(isolated_home: Path) -> None:
@@ -53,15 +68,46 @@ def test_file_values_win_over_defaults_and_say_so(isolated_home: Path) -> None:
     assert config.sources["thresholds.gate"] == "file"
     assert config.sources["thresholds.baseline_runs"] == "default"
     assert config.sources['prices.claude-opus-*'] == "file"
-    assert list(config.prices) == ["claude-opus-*", "claude-*"]
+    assert config.sources['prices.claude-opus-5-5*'] == "default"
+    assert [price.pattern for price in config.prices.user_prices()] == ["claude-opus-*",
+                                                                        "claude-*"]
 
 
 def test_price_lookup_prefers_the_longest_matching_glob(isolated_home: Path) -> None:
     write_config(isolated_home, PRICES)
     config = load_config()
-    assert config.price_for("claude-opus-5-5") == Price(15, 75, 1.5, 18.75, 30)
-    assert config.price_for("claude-sonnet-5") == Price(3, 15, 0.3, 3.75, 6)
+    # Models the bundled list does not price, so only the file's globs match.
+    assert config.price_for("claude-opus-9") == Price("claude-opus-*", 15, 75, 1.5, 18.75, 30,
+                                                      origin="file")
+    assert config.price_for("claude-sonnet-9") == Price("claude-*", 3, 15, 0.3, 3.75, 6,
+                                                        origin="file")
     assert config.price_for("gpt-9") is None
+
+
+def test_an_exact_pattern_beats_a_glob_as_specific(isolated_home: Path) -> None:
+    rates = "input = 1\noutput = 1\ncache_read = 1\ncache_write_5m = 1\ncache_write_1h = 1\n"
+    write_config(isolated_home, f'[prices."model-x*"]\n{rates}[prices."model-x"]\n{rates}')
+    assert load_config().price_for("model-x").pattern == "model-x"
+    assert load_config().price_for("model-xy").pattern == "model-x*"
+
+
+def test_prices_checked_comes_from_the_file_when_stated(isolated_home: Path) -> None:
+    bundled_date = tomllib.loads(PRICES_FILE.read_text())["meta"]["checked"]
+    config = load_config()
+    assert (config.prices.user_checked, config.sources["prices.checked"]) == ("", "default")
+    assert ("prices.checked", bundled_date, "default") in config.settings()
+    write_config(isolated_home, '[prices]\nchecked = 2026-12-10\n' + PRICES)
+    config = load_config()
+    assert config.prices.user_checked == "2026-12-10"
+    assert config.prices.checked == bundled_date
+    assert ("prices.checked", "2026-12-10", "file") in config.settings()
+
+
+def test_a_partial_price_keeps_the_bundled_fields(isolated_home: Path) -> None:
+    write_config(isolated_home, '[prices."claude-opus-5-5*"]\ninput = 100\n')
+    opus = tomllib.loads(PRICES_FILE.read_text())["prices"]["claude-opus-5-5*"]
+    price = load_config().price_for("claude-opus-5-5")
+    assert (price.input, price.output, price.origin) == (100, opus["output"], "file")
 
 
 def test_environment_wins_over_the_file(isolated_home: Path, tmp_path: Path,
@@ -116,7 +162,13 @@ def test_configured_db_is_where_commands_write(isolated_home: Path, tmp_path: Pa
         ("thresholds = 5\n", "config.toml: thresholds: expected a table"),
         ("[paths]\ndb = 7\n", "config.toml: paths.db: expected a string"),
         ('[prices."claude-*"]\ninput = 1\n',
-         'config.toml: prices."claude-*".output: required key missing'),
+         'config.toml: prices."claude-*": missing output, cache_read, cache_write_5m, '
+         'cache_write_1h'),
+        ("[thresholds]\nsession_rows = -1\n",
+         "config.toml: thresholds.session_rows: expected a positive integer"),
+        ("[thresholds]\ncontext_limits = []\n",
+         "config.toml: thresholds.context_limits: expected a list of positive integers"),
+        ('[prices]\nchecked = ""\n', "config.toml: prices.checked: expected a date"),
         ('[prices."claude-*"]\ninput = -1\noutput = 1\ncache_read = 1\n'
          'cache_write_5m = 1\ncache_write_1h = 1\n',
          'config.toml: prices."claude-*": prices cannot be negative'),

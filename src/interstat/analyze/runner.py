@@ -23,7 +23,7 @@ from interstat.errors import FormatError
 from interstat.plugins import PluginHost, load_plugins
 from interstat.records import ApiCall, Dispatch, Fact, ReadUpTo, RunTranscript, SkippedLine
 from interstat.registry import ParseRequest, SourceFile, TranscriptParser
-from interstat.store.connect import utc_now
+from interstat.store.times import parse_time, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +76,13 @@ class TimeWindow:
         stamp = _fact_time(fact)
         if stamp is None:
             return True
-        moment = _parse(stamp)
+        moment = parse_time(stamp)
         if moment is None:
             return True
         if self.since and moment < self.since:
             return False
-        return not (self.until and moment > self.until)
+        # ``until`` is exclusive, as in every other command's filters.
+        return not (self.until and moment >= self.until)
 
 
 def _fact_time(fact: Fact) -> str | None:
@@ -90,13 +91,6 @@ def _fact_time(fact: Fact) -> str | None:
     if isinstance(fact, RunTranscript):
         return fact.started_at
     return None
-
-
-def _parse(stamp: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _progress_row(conn: sqlite3.Connection, path: Path) -> tuple | None:

@@ -12,13 +12,13 @@ import sys
 from pathlib import Path
 
 from interstat.capture import spool
-from interstat.capture.fields import sha256
 from interstat.capture.intake import parse_input, read_input
 from interstat.capture.observe import BadInput, extract
 from interstat.capture.warn import reset, warn
 from interstat.capture.writer import save
-from interstat.store.connect import utc_now
 from interstat.store.paths import resolve_store_path
+from interstat.store.times import utc_now
+from interstat.store.values import sha256
 
 USAGE = "usage: interstat hook EVENT [--db PATH] (the event's JSON on stdin)"
 

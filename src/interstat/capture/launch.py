@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from interstat.store.connect import utc_now
+from interstat.store.times import utc_now
 
 LOG_NAME = "analyze.log"
 #: The log is started afresh past this size; it only ever holds recent runs.

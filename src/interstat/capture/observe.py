@@ -12,15 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from interstat.capture.fields import (
-    PATH_LIMIT,
-    content_length,
-    count,
-    digest,
-    flag,
-    mapping,
-    text,
-)
+from interstat.capture.fields import PATH_LIMIT, content_length, mapping, text
+from interstat.store.values import TOKEN_LIMIT, count, flag, prompt_digest
 
 #: The sub-agent tool: ``Task`` up to 2.1.62, ``Agent`` from 2.1.63.
 AGENT_TOOLS = frozenset({"Task", "Agent"})
@@ -70,7 +63,7 @@ def _dispatch(payload: Mapping, session_id: str, env: Mapping[str, str]) -> dict
         "agent_name": text(tool_input.get("subagent_type")),
         "requested_model": text(tool_input.get("model")),
         "background": flag(tool_input.get("run_in_background")),
-        "prompt_sha256": digest(prompt) if isinstance(prompt, str) else None,
+        "prompt_sha256": prompt_digest(prompt) if isinstance(prompt, str) else None,
         "prompt_length": len(prompt) if isinstance(prompt, str) else None,
         # Provisional: analyze replaces it with the dispatching message id.
         "invocation_id": text(payload.get("prompt_id")),
@@ -89,7 +82,7 @@ def _outcome(response: Mapping) -> str | None:
     # A failed run still reports "completed" before 2.1.332, with the API
     # error as its answer; totalTokens is the last call's size, and only a
     # synthetic error message has zero: a real call always sends input.
-    if status == "completed" and count(response.get("totalTokens")) == 0:
+    if status == "completed" and count(response.get("totalTokens"), TOKEN_LIMIT) == 0:
         return "failed"
     return status
 
@@ -103,7 +96,7 @@ def _tool_result(payload: Mapping, session_id: str, env: Mapping[str, str]) -> d
         reported_agent_name=text(response.get("agentType")),
         model=text(response.get("resolvedModel")),
         result_length=content_length(response.get("content")),
-        reported_total_tokens=count(response.get("totalTokens")),
+        reported_total_tokens=count(response.get("totalTokens"), TOKEN_LIMIT),
     )
     return facts
 

@@ -14,13 +14,13 @@ from pathlib import Path
 from interstat.capture.hook import store_event
 from interstat.capture.intake import parse_input
 from interstat.capture.warn import warn
+from interstat.store.times import format_time
 
 
 def _moment(nanoseconds: str) -> str | None:
     if not nanoseconds.isdigit():
         return None
-    moment = datetime.fromtimestamp(int(nanoseconds) / 1e9, tz=timezone.utc)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return format_time(datetime.fromtimestamp(int(nanoseconds) / 1e9, tz=timezone.utc))
 
 
 def replay_hook_files(paths: list[Path], store_path: Path) -> int:

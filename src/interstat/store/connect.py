@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 
 from interstat.errors import StoreError
 from interstat.store import migrations
+from interstat.store.times import utc_now
 
 #: How long a writer waits for another one before giving up (milliseconds).
 DEFAULT_BUSY_TIMEOUT_MS = 5000
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC with milliseconds, like Claude Code writes."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _make_private_folder(folder: Path) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from datetime import datetime
+
+from interstat.store.times import parse_time
 
 #: Columns callers may set; names are never taken from input data.
 WRITABLE_COLUMNS = frozenset(
@@ -107,18 +108,19 @@ def merge_runs(conn: sqlite3.Connection, *, keep: int, drop: int, now: str) -> N
     conn.execute("DELETE FROM agent_runs WHERE run_id = ?", (drop,))
     ids = {"agent_id": dropped[0], "tool_use_id": dropped[1]}
     values = dict(zip(_MERGED_COLUMNS, dropped[2:]))
-    _fill_any(conn, keep, {**ids, **values}, now)
+    _update(conn, keep, {**ids, **values}, now, keep_set=True)
     if values.get("status") in FINAL_STATUSES:
         set_fields(conn, keep, {"status": values["status"]}, now)
 
 
-def _fill_any(
-    conn: sqlite3.Connection, run_id: int, values: Mapping[str, object], now: str
-) -> None:
+def _update(conn: sqlite3.Connection, run_id: int, values: Mapping[str, object], now: str,
+            *, keep_set: bool) -> None:
+    """Write the non-None ``values``; with ``keep_set``, only into columns still NULL."""
     present = {column: value for column, value in values.items() if value is not None}
     if not present:
         return
-    assignments = ", ".join(f"{column} = COALESCE({column}, ?)" for column in present)
+    template = "{0} = COALESCE({0}, ?)" if keep_set else "{0} = ?"
+    assignments = ", ".join(template.format(column) for column in present)
     conn.execute(
         f"UPDATE agent_runs SET {assignments}, updated_at = ? WHERE run_id = ?",
         (*present.values(), now, run_id),
@@ -136,21 +138,14 @@ def fill_fields(
     conn: sqlite3.Connection, run_id: int, values: Mapping[str, object], now: str
 ) -> None:
     """Set the columns of ``values`` that are still NULL; None values are ignored."""
-    _fill_any(conn, run_id, _checked(values), now)
+    _update(conn, run_id, _checked(values), now, keep_set=True)
 
 
 def set_fields(
     conn: sqlite3.Connection, run_id: int, values: Mapping[str, object], now: str
 ) -> None:
     """Overwrite the columns of ``values``; None values are ignored."""
-    present = _checked(values)
-    if not present:
-        return
-    assignments = ", ".join(f"{column} = ?" for column in present)
-    conn.execute(
-        f"UPDATE agent_runs SET {assignments}, updated_at = ? WHERE run_id = ?",
-        (*present.values(), now, run_id),
-    )
+    _update(conn, run_id, _checked(values), now, keep_set=False)
 
 
 def set_status(conn: sqlite3.Connection, run_id: int, status: str, now: str) -> None:
@@ -165,20 +160,11 @@ def set_status(conn: sqlite3.Connection, run_id: int, status: str, now: str) -> 
     )
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def refresh_wall_clock(conn: sqlite3.Connection, run_id: int) -> None:
     started, ended = conn.execute(
         "SELECT started_at, ended_at FROM agent_runs WHERE run_id = ?", (run_id,)
     ).fetchone()
-    start, end = _parse_time(started), _parse_time(ended)
+    start, end = parse_time(started), parse_time(ended)
     if start and end and end >= start:
         milliseconds = round((end - start).total_seconds() * 1000)
         conn.execute(

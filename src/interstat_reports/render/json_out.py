@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import attrs
-
+from interstat.config import Thresholds
 from interstat_reports.render.values import kind_of_fact
 
 #: Bump when a key is renamed or removed or its meaning changes; adding keys does not.
@@ -40,13 +39,24 @@ def _section(built) -> dict[str, Any]:
     }
 
 
+def _settings(thresholds: Thresholds) -> dict[str, Any]:
+    # The names schema 1 documents; config.toml calls the first one thresholds.gate.
+    return {
+        "gate_threshold": thresholds.gate,
+        "context_limits": list(thresholds.context_limits),
+        "baseline_runs": thresholds.baseline_runs,
+        "top_runs": thresholds.top_runs,
+        "session_rows": thresholds.session_rows,
+    }
+
+
 def report_document(report) -> dict[str, Any]:
     context = report.context
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": report.generated_at,
         "filters": context.filters.to_dict(),
-        "settings": attrs.asdict(context.settings),
+        "settings": _settings(context.thresholds),
         "percentile_method": context.percentile_method,
         "percentile_description": context.percentile_description,
         "prices_checked": context.prices.checked,

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from interstat.cli.context import Settings, pass_settings
 from interstat.capture.spool import drain
+from interstat.cli.context import Settings, pass_settings
 
 if TYPE_CHECKING:
     from interstat.analyze import AnalyzeSummary
@@ -27,20 +27,16 @@ def default_claude_dirs() -> list[Path]:
     return roots
 
 
-def _moment(value: str | None, utc: bool) -> datetime | None:
+def _moment(value: str | None, option: str, utc: bool) -> datetime | None:
+    """A --since/--until value read as report and export read theirs."""
+    from interstat.filters import parse_moment
+
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD or ISO 8601")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.now().astimezone().tzinfo)
-        if utc:
-            from datetime import timezone
-
-            moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+        return parse_moment(value, utc=utc, end_of_day=option == "until")
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint=f"'--{option}'") from error
 
 
 def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
@@ -75,9 +71,11 @@ def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
     "Default: $CLAUDE_CONFIG_DIR entries or ~/.claude, and ~/.config/claude.",
 )
 @click.option("--session", help="Only this session's transcripts.")
-@click.option("--since", help="Only lines from this date/time on (local time unless --utc).")
-@click.option("--until", help="Only lines up to this date/time.")
-@click.option("--utc", is_flag=True, help="Read --since/--until as UTC.")
+@click.option("--since", metavar="WHEN",
+              help="Only lines from this time on: 2026-03-01, 2026-03-01T14:30, or an age like 7d.")
+@click.option("--until", metavar="WHEN",
+              help="Only lines before this time; a bare date includes that whole day.")
+@click.option("--utc", is_flag=True, help="Read --since/--until as UTC, not local time.")
 @click.option("--strict", is_flag=True, help="Count unknown line types and fields as skipped.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @pass_settings
@@ -96,6 +94,7 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
     for root in claude_dirs:
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a folder", param_hint="--claude-dir")
+    first, last = _moment(since, "since", utc), _moment(until, "until", utc)
     conn = settings.open_store()
     try:
         # Events the hooks could not write (a locked store) wait in the spool.
@@ -107,8 +106,7 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
         ) as progress:
             task = progress.add_task("files", total=None)
             summary = run_analyze(
-                conn, roots, session=session, since=_moment(since, utc),
-                until=_moment(until, utc), strict=strict,
+                conn, roots, session=session, since=first, until=last, strict=strict,
                 on_file=lambda _found: progress.advance(task),
             )
     finally:

@@ -14,7 +14,8 @@ def _shown(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, dict):
-        return "  ".join(f"{name} {amount:g}" for name, amount in value.items())
+        return "  ".join(f"{name} {amount:g}" if isinstance(amount, float) else f"{name} {amount}"
+                         for name, amount in value.items())
     return str(value)
 
 

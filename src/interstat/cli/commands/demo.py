@@ -20,12 +20,12 @@ def _say(message: str) -> None:
               help="Build the demo store in this folder and keep it, to explore afterwards.")
 def demo(output_format: str, keep: Path | None) -> None:
     """Run the whole pipeline on bundled real transcripts and print the report."""
+    from interstat.config import Thresholds
     from interstat.demo import run_demo
     from interstat.plugins import load_plugins
+    from interstat.prices import price_table
     from interstat.store.connect import open_store
-    from interstat_reports.config import ReportSettings
     from interstat_reports.context import ReportContext
-    from interstat_reports.prices import build_price_table
     from interstat_reports.report import build_report
 
     with tempfile.TemporaryDirectory(prefix="interstat-demo-") as scratch:
@@ -43,7 +43,7 @@ def demo(output_format: str, keep: Path | None) -> None:
         conn = open_store(result.store_path, create=False)
         try:
             # The demo shows the built-in defaults, whatever the user's config says.
-            context = ReportContext(conn, settings=ReportSettings(), prices=build_price_table())
+            context = ReportContext(conn, thresholds=Thresholds(), prices=price_table())
             report = build_report(context, load_plugins().report_sections())
             print_report(report, output_format)
         finally:

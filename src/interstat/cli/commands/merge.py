@@ -10,7 +10,7 @@ import click
 from interstat.cli.context import Settings, pass_settings
 from interstat.cli.output import console_for, emit_json
 from interstat.merge import merge_stores
-from interstat.store.connect import utc_now
+from interstat.store.times import utc_now
 
 
 @click.command("merge")

@@ -12,13 +12,13 @@ from pathlib import Path
 import click
 
 from interstat.cli.context import Settings, pass_settings
-from interstat.cli.filter_options import filter_options, filters_from
+from interstat.filters import Filters, filter_options
 
 FORMATS = ("table", "json", "markdown", "csv")
 
 
 def threshold_options(command):
-    """Thresholds that override the config file's [report] table."""
+    """Thresholds that override the config file's [thresholds] table."""
     for option in reversed([
         click.option("--gate-threshold", type=click.IntRange(min=1),
                      help="Peak-context tokens the p99 is held against (default 120000)."),
@@ -35,25 +35,23 @@ def threshold_options(command):
     return command
 
 
-def report_context(conn, options: dict):
-    """The ReportContext for these command options (filters, thresholds, config file)."""
+def report_context(conn, filters: Filters, options: dict):
+    """The ReportContext for these filters and threshold options, over the config file."""
     import attrs
 
-    from interstat_reports.config import load_config
+    from interstat.config import load_config
     from interstat_reports.context import ReportContext
-    from interstat_reports.prices import build_price_table
 
     config = load_config(options.pop("config_path"))
     overrides = {
-        "gate_threshold": options.pop("gate_threshold"),
+        "gate": options.pop("gate_threshold"),
         "baseline_runs": options.pop("baseline_runs"),
-        "context_limits": tuple(sorted(options.pop("context_limits"))) or None,
+        "context_limits": options.pop("context_limits") or None,
     }
-    settings = attrs.evolve(
-        config.settings, **{k: v for k, v in overrides.items() if v is not None}
+    thresholds = attrs.evolve(
+        config.thresholds, **{k: v for k, v in overrides.items() if v is not None}
     )
-    prices = build_price_table(config.prices, where=str(config.path))
-    return ReportContext(conn, filters_from(options), settings, prices)
+    return ReportContext(conn, filters, thresholds, config.prices)
 
 
 def print_report(report, output_format: str) -> None:
@@ -94,7 +92,7 @@ def _list_sections(sections, output_format: str) -> None:
 @filter_options
 @pass_settings
 def report(settings: Settings, section_names: tuple[str, ...], list_sections: bool,
-           output_format: str, **options) -> None:
+           output_format: str, filters: Filters, **options) -> None:
     """Answer the decision gate: percentiles, context limits, cost and findings per agent."""
     from interstat.plugins import load_plugins
     from interstat_reports.report import build_report, choose_sections
@@ -106,7 +104,7 @@ def report(settings: Settings, section_names: tuple[str, ...], list_sections: bo
     sections = choose_sections(available, section_names)
     conn = settings.open_store(create=False)
     try:
-        context = report_context(conn, options)
+        context = report_context(conn, filters, options)
         built = build_report(context, sections)
         print_report(built, output_format)
     finally:

@@ -12,7 +12,7 @@ import json
 import click
 
 from interstat.cli.context import Settings, pass_settings
-from interstat.cli.filter_options import filter_options, filters_from
+from interstat.filters import Filters, filter_options
 
 
 def _latest_lines(status) -> list[str]:
@@ -50,13 +50,13 @@ def _print_text(status) -> None:
               help="Runs needed for a representative report (default: config file, else 50).")
 @filter_options
 @pass_settings
-def status(settings: Settings, output_format: str, baseline_runs: int | None, **options) -> None:
+def status(settings: Settings, output_format: str, baseline_runs: int | None,
+           filters: Filters) -> None:
     """Runs recorded, parsed and pending, and progress toward the 50-run baseline."""
-    from interstat_reports.config import load_config
+    from interstat.config import load_config
     from interstat_reports.status import read_status
 
-    filters = filters_from(options)
-    baseline = baseline_runs or load_config().settings.baseline_runs
+    baseline = baseline_runs or load_config().thresholds.baseline_runs
     conn = settings.open_store(create=False)
     try:
         result = read_status(conn, filters, baseline)
