@@ -59,11 +59,16 @@ REVIEW = Script.parse({"agents": [
     {"type": "fd-architecture", "bg": True, "fail": True, "turns": [[1, 1, 1, 1]]},
 ]})
 
-# The main model is overridden with --model; one run asks for another model.
+# The main model is overridden with --model; one run asks for another model,
+# one fails after a call that succeeded, and a background run nests another.
 SONNET = Script.parse({"main": [30, 6000, 200, 8], "agents": [
     {"bg": False, "findings": 1, "turns": [[2, 0, 5000, 10], [3, 5000, 200, 15]]},
     {"type": "Plan", "bg": False, "turns": [[4, 0, 7000, 12]]},
     {"bg": True, "model": "opus", "turns": [[6, 0, 20000, 40]]},
+    {"bg": False, "fail_at": 1, "turns": [[5, 100, 2000, 40], [1, 1, 1, 1]]},
+    {"bg": True, "turns": [[3, 0, 9000, 20], [4, 9020, 700, 90]],
+     "agents": [{"bg": True, "findings": 1,
+                 "turns": [[11, 900, 1000, 300], [12, 1250, 500, 800]]}]},
 ]})
 
 # Run without INTERSTAT_BIN and without the CLI on PATH: the wrapper must find
@@ -84,7 +89,7 @@ class ProductRun:
     env: dict[str, str]
     tool: ToolInstall
     sessions: dict[str, tuple[Session, Script]]
-    hook_log: Path
+    hook_times: Path
     analysis_seconds: float
 
     @property
@@ -111,8 +116,8 @@ def product(claude_binary: Path, tmp_path_factory: pytest.TempPathFactory
         env = {"PATH": path_without_cli(os.environ.get("PATH", os.defpath))}
         tool = uv_tool_install(home)
         install_plugin(runner, home, env)
-        hook_log = base / "hook-times.log"
-        shim = hook_timing.write_shim(base / "timed-interstat", tool.executable, hook_log)
+        hook_times = base / "hook-times"
+        shim = hook_timing.write_shim(base / "timed-interstat", tool.executable, hook_times)
         timed = {**env, "INTERSTAT_BIN": str(shim)}
         plans = {
             "review": (REVIEW, {"agents_json": CUSTOM_AGENTS}),
@@ -129,7 +134,7 @@ def product(claude_binary: Path, tmp_path_factory: pytest.TempPathFactory
             assert session.returncode == 0 and session.result, session.describe()
         store = home / ".claude" / "interstat" / "metrics.db"
         waited = wait_for_analysis(store, [s.session_id for s, _ in sessions.values()])
-        yield ProductRun(api, runner, home, env, tool, sessions, hook_log, waited)
+        yield ProductRun(api, runner, home, env, tool, sessions, hook_times, waited)
     assert not api.errors, f"the fake API could not answer: {api.errors}"
 
 
@@ -210,8 +215,11 @@ def test_runs_of_one_message_share_an_invocation(product):
     for agent_id, row in all_expected(product).items():
         expected[row["invocation_id"]].add(agent_id)
     assert dict(groups) == dict(expected)
-    sizes = sorted(len(members) for members in groups.values())
-    assert sizes == sorted([len(REVIEW.agents), 1, len(SONNET.agents), len(PLAIN.agents)])
+    # Each session's first message, and each run that dispatches nested runs.
+    scripted = [len(script.agents) for _, script in product.sessions.values()]
+    scripted += [len(spec.agents) for _, script in product.sessions.values()
+                 for spec in script.all_agents() if spec.agents]
+    assert sorted(len(members) for members in groups.values()) == sorted(scripted)
 
 
 def test_analysis_ran_by_itself_and_logged_no_error(product):
@@ -284,17 +292,18 @@ def test_report_counts_main_and_dispatch_groups_like_the_log(product):
 
 
 def test_hook_cost_in_the_sessions(product, request):
-    times = hook_timing.read_times(product.hook_log)
+    times = hook_timing.read_times(product.hook_times)
     table = hook_timing.summary(times)
     install = "offline" if product.tool.offline else "online"
     lines = [
         f"every hook process of the {' and '.join(TIMED)} sessions, run in parallel:",
         *hook_timing.format_summary(table),
-        f"load average then: {' '.join(f'{load:.1f}' for load in os.getloadavg())}",
+        (f"the same Python doing nothing: {hook_timing.interpreter_floor(product.tool.executable)}"
+         f" ms; load average: {' '.join(f'{load:.1f}' for load in os.getloadavg())}"),
         (f"uv tool install: {product.tool.seconds:.1f}s ({install}); SessionEnd's"
          f" analysis was done {product.analysis_seconds:.1f}s after the sessions ended"),
     ]
-    report = product.hook_log.with_name("hook-cost.json")
+    report = product.hook_times.with_name("hook-cost.json")
     report.write_text(json.dumps({"hooks": table, "notes": lines}, indent=2) + "\n")
     request.config.stash.setdefault(hook_timing.REPORT_KEY, []).extend(
         [*lines, f"written to {report}"])
