@@ -72,8 +72,12 @@ SONNET = Script.parse({"main": [30, 6000, 200, 8], "agents": [
 ]})
 
 # Run without INTERSTAT_BIN and without the CLI on PATH: the wrapper must find
-# ~/.local/bin/interstat, where uv tool install put it.
-PLAIN = Script.parse({"agents": [{"bg": False, "turns": [[1, 0, 3000, 2]]}]})
+# ~/.local/bin/interstat, where uv tool install put it. The main calls cost
+# nothing, so the CLI's own cost of the session is the cost of its runs.
+PLAIN = Script.parse({"main": [0, 0, 0, 0], "agents": [
+    {"bg": False, "findings": 2, "turns": [[1, 0, 3000, 2], [2, 3000, 500, 30, 200]]},
+    {"bg": True, "turns": [[7, 0, 4000, 9]]},
+]})
 
 #: Sessions whose hooks run through the timing shim.
 TIMED = ("review", "sonnet")
@@ -289,6 +293,20 @@ def test_report_counts_main_and_dispatch_groups_like_the_log(product):
     }
     rows = {row["session"]: row for row in sections["main-vs-subagents"]["rows"]}
     assert {sid: rows[sid]["main_tokens"] for sid in main_tokens} == main_tokens
+
+
+def test_report_cost_matches_what_claude_code_charged(product):
+    session, _ = product.sessions["plain"]
+    charged = {model: usage["costUSD"] for model, usage in session.result["modelUsage"].items()}
+    assert not [c for c in product.api.calls if c.kind == "side" and c.session_id ==
+                session.session_id], "side calls would add cost the runs do not have"
+    report = json.loads(product.interstat(
+        "report", "--format", "json", "--session", session.session_id).stdout)
+    (models,) = [s for s in report["sections"] if s["name"] == "models"]
+    costs = {row["model"]: row["cost_usd"] for row in models["rows"]}
+    assert set(costs) == set(charged)
+    for model, cost in charged.items():
+        assert costs[model] == pytest.approx(cost, abs=1e-6), model
 
 
 def test_hook_cost_in_the_sessions(product, request):
