@@ -93,6 +93,7 @@ class ProductRun:
     env: dict[str, str]
     tool: ToolInstall
     sessions: dict[str, tuple[Session, Script]]
+    fork: Session  # plain, resumed with --fork-session: its file copies plain's runs
     hook_times: Path
     analysis_seconds: float
 
@@ -122,24 +123,47 @@ def product(claude_binary: Path, tmp_path_factory: pytest.TempPathFactory
         install_plugin(runner, home, env)
         hook_times = base / "hook-times"
         shim = hook_timing.write_shim(base / "timed-interstat", tool.executable, hook_times)
-        timed = {**env, "INTERSTAT_BIN": str(shim)}
-        plans = {
-            "review": (REVIEW, {"agents_json": CUSTOM_AGENTS}),
-            "sonnet": (SONNET, {"model": "sonnet"}),
-            "plain": (PLAIN, {}),
-        }
-        for name, (_, kwargs) in plans.items():
-            kwargs["env"] = timed if name in TIMED else env
-        with ThreadPoolExecutor(max_workers=len(plans)) as pool:
-            futures = {name: pool.submit(runner.session, script.prompt(), home=home, **kwargs)
-                       for name, (script, kwargs) in plans.items()}
-        sessions = {name: (futures[name].result(), plans[name][0]) for name in plans}
-        for session, _ in sessions.values():
-            assert session.returncode == 0 and session.result, session.describe()
+        sessions, fork = _run_sessions(runner, home, env, {**env, "INTERSTAT_BIN": str(shim)})
         store = home / ".claude" / "interstat" / "metrics.db"
-        waited = wait_for_analysis(store, [s.session_id for s, _ in sessions.values()])
-        yield ProductRun(api, runner, home, env, tool, sessions, hook_times, waited)
+        sids = [s.session_id for s, _ in sessions.values()] + [fork.session_id]
+        waited = wait_for_analysis(store, sids)
+        yield ProductRun(api, runner, home, env, tool, sessions, fork, hook_times, waited)
     assert not api.errors, f"the fake API could not answer: {api.errors}"
+
+
+def _run_sessions(runner: Runner, home: Path, env: dict[str, str], timed: dict[str, str]
+                  ) -> tuple[dict[str, tuple[Session, Script]], Session]:
+    """The three sessions in parallel; after ``plain``, a fork of it (which copies its runs)."""
+    plans = {
+        "review": (REVIEW, {"agents_json": CUSTOM_AGENTS}),
+        "sonnet": (SONNET, {"model": "sonnet"}),
+        "plain": (PLAIN, {}),
+    }
+    for name, (_, kwargs) in plans.items():
+        kwargs["env"] = timed if name in TIMED else env
+
+    def run(name: str) -> Session:
+        script, kwargs = plans[name]
+        return _succeeded(runner.session(script.prompt(), home=home, **kwargs))
+
+    def plain_then_fork() -> tuple[Session, Session]:
+        plain = run("plain")
+        resume = ["--resume", plain.session_id, "--fork-session"]
+        return plain, _succeeded(runner.session("Once more.", home=home, cwd=plain.cwd,
+                                                env=env, extra_args=resume))
+
+    with ThreadPoolExecutor(max_workers=len(plans)) as pool:
+        parallel = {name: pool.submit(run, name) for name in TIMED}
+        plain, fork = pool.submit(plain_then_fork).result()
+        sessions = {name: (future.result(), plans[name][0]) for name, future in parallel.items()}
+    sessions["plain"] = (plain, PLAIN)
+    return sessions, fork
+
+
+def _succeeded(session: Session) -> Session:
+    assert session.returncode == 0 and session.result, session.describe()
+    assert not session.result["is_error"], session.describe()
+    return session
 
 
 def expected_rows(session: Session, script: Script, api: FakeAnthropic) -> dict[str, dict]:
@@ -208,7 +232,15 @@ def test_every_run_is_one_row_with_the_scripted_numbers(product):
     actual = {row["agent_id"]: stored_row(row, names) for row in rows}
     assert actual == expected
     assert all(row["kind"] == "dispatched" and row["tokens_source"] == "transcript"
-               and row["tool_use_id"] for row in rows)
+               and row["tool_use_id"] and row["parsed_at"] for row in rows)
+
+
+def test_a_forked_session_copies_no_runs(product):
+    fork_id = product.fork.session_id
+    plain, _ = product.sessions["plain"]
+    assert fork_id != plain.session_id
+    assert "toolu_" in product.fork.session_file.read_text(), "the fork copies the dispatches"
+    assert [row for row in store_rows(product.store) if row["session_id"] == fork_id] == []
 
 
 def test_runs_of_one_message_share_an_invocation(product):
@@ -229,7 +261,7 @@ def test_runs_of_one_message_share_an_invocation(product):
 def test_analysis_ran_by_itself_and_logged_no_error(product):
     log = (product.store.parent / "analyze.log").read_text()
     starts = [line for line in log.splitlines() if " start: analyze --session=" in line]
-    assert len(starts) == len(product.sessions), log
+    assert len(starts) == len(product.sessions) + 1, log  # and the fork
     assert "Traceback" not in log and "error" not in log.lower(), log
 
 
