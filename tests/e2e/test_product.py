@@ -1,10 +1,10 @@
 """The product in the real client: installed as a user does, measured exactly.
 
 One HOME gets the CLI from ``uv tool install <repo>`` and the plugin from the
-repository's marketplace. Three ``claude -p`` sessions run in parallel; the
-plugin's hooks record them and SessionEnd's analysis fills in the tokens, with
-no other step. Every expected number comes from the scripts and the fake
-API's log, never from interstat.
+repository's marketplace. Three ``claude -p`` sessions run in parallel, and a
+fork of one of them; the plugin's hooks record them and SessionEnd's analysis
+fills in the tokens, with no other step. Every expected number comes from the
+scripts, the fake API's log or Claude Code's own result, never from interstat.
 """
 
 from __future__ import annotations
