@@ -10,17 +10,12 @@ from typing import Any
 from .product import install_plugin, path_without_cli
 from .script import dispatch
 from .session import Session
+from .transcripts import hook_attachments
 
 
 def system_messages(session: Session) -> list[dict[str, Any]]:
-    """The hook messages Claude Code recorded for the user in this session's transcript."""
-    found = []
-    for line in session.session_file.read_text().splitlines():
-        entry = json.loads(line)
-        attachment = entry.get("attachment") or {}
-        if entry.get("type") == "attachment" and attachment.get("type") == "hook_system_message":
-            found.append(attachment)
-    return found
+    """The hook messages Claude Code showed the user."""
+    return [a for a in hook_attachments(session) if a["type"] == "hook_system_message"]
 
 
 def test_missing_cli_is_reported_once_and_sessions_go_on(claude_runner, fake_api):
@@ -40,6 +35,8 @@ def test_missing_cli_is_reported_once_and_sessions_go_on(claude_runner, fake_api
     (message,) = first
     assert message["hookEvent"] == "SessionStart"
     assert "interstat" in message["content"] and "uv tool install" in message["content"]
+    hooks = [a for session in sessions for a in hook_attachments(session)]
+    assert all("error" not in a["type"] and a.get("exitCode", 0) == 0 for a in hooks), hooks
     assert not (home / ".claude" / "interstat" / "metrics.db").exists()
     bodies = [json.dumps(call.body) for call in fake_api.calls if call.body]
     encoded = json.dumps(message["content"])[1:-1]

@@ -35,7 +35,7 @@ from .product import (
 )
 from .script import AgentSpec, Script
 from .session import Runner, Session
-from .transcripts import agent_ids_by_key
+from .transcripts import agent_ids_by_key, hook_attachments
 
 CUSTOM_AGENTS = {
     "fd-architecture": {"description": "Reviews architecture", "prompt": "You review design."},
@@ -233,6 +233,12 @@ def test_every_run_is_one_row_with_the_scripted_numbers(product):
     assert actual == expected
     assert all(row["kind"] == "dispatched" and row["tokens_source"] == "transcript"
                and row["tool_use_id"] and row["parsed_at"] for row in rows)
+
+
+def test_hooks_are_silent_in_the_sessions(product):
+    # Claude Code records a hook's output or error in the transcript; ours say nothing.
+    sessions = [session for session, _ in product.sessions.values()] + [product.fork]
+    assert [a for session in sessions for a in hook_attachments(session)] == []
 
 
 def test_a_forked_session_copies_no_runs(product):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from .script import SUBAGENT, Usage
 from .session import Session
@@ -44,3 +45,14 @@ def agent_ids_by_key(session: Session) -> dict[str, str]:
     """The CLI's agentId of every scripted run, from its transcript's file name."""
     return {key: path.stem.removeprefix("agent-")
             for key, (path, _) in transcripts_by_key(session).items()}
+
+
+def hook_attachments(session: Session) -> list[dict[str, Any]]:
+    """What Claude Code recorded about hooks (output, messages, errors) in the session file."""
+    found = []
+    for line in session.session_file.read_text().splitlines():
+        entry = json.loads(line)
+        attachment = entry.get("attachment") or {}
+        if entry.get("type") == "attachment" and attachment.get("type", "").startswith("hook_"):
+            found.append(attachment)
+    return found
