@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from interstat.records import Fact, ReadUpTo, SkippedLine
+from interstat.records import DispatchResult, Fact, ReadUpTo, SkippedLine
 from interstat.registry import ParseRequest
 from interstat_parsers.calls import CallBook, call_key
 from interstat_parsers.dispatches import dispatches_in, results_in
@@ -36,6 +36,8 @@ class Scan:
     max_line_bytes: int = MAX_LINE_BYTES
     calls: CallBook = attrs.field(factory=CallBook)
     _dispatch_ids: set[str] = attrs.field(factory=set)
+    # The session that made each dispatch, when a copied line names another one.
+    _dispatch_sessions: dict[str, str] = attrs.field(factory=dict)
     _unanswered: set[bytes] = attrs.field(factory=set)
     # One notification is queued, attached and delivered: report it once.
     _notified: set[tuple[str, str]] = attrs.field(factory=set)
@@ -93,15 +95,29 @@ class Scan:
     def _session(self, line: dict) -> str:
         return text(line.get("sessionId")) or self._fallback_session
 
+    def _request_session(self, line: dict) -> str:
+        # A forked session's file copies its parent's history under the new
+        # sessionId; 2.1.332 keeps the session that made each request in
+        # requestSessionId. Those calls and dispatches are the parent's.
+        return text(line.get("requestSessionId")) or self._session(line)
+
+    def _in_dispatch_session(self, result: DispatchResult) -> DispatchResult:
+        session_id = self._dispatch_sessions.get(result.tool_use_id)
+        if session_id is None or session_id == result.session_id:
+            return result
+        return attrs.evolve(result, session_id=session_id)
+
     def _assistant(
         self, line: dict, message: dict, owner: str, item: RawLine
     ) -> Iterator[Fact]:
         if message.get("usage") is not None:
             yield from self._call(line, message, owner, item)
-        for dispatch in dispatches_in(line, message, self._session(line)):
+        for dispatch in dispatches_in(line, message, self._request_session(line)):
             if dispatch.tool_use_id in self._dispatch_ids:
                 continue
             self._dispatch_ids.add(dispatch.tool_use_id)
+            if dispatch.session_id != self._session(line):
+                self._dispatch_sessions[dispatch.tool_use_id] = dispatch.session_id
             self._unanswered.add(dispatch.tool_use_id.encode("utf-8"))
             self.threads.note_dispatch(dispatch)
             yield dispatch
@@ -118,7 +134,7 @@ class Scan:
         version = parse_version(line.get("version")) or self._file_version
         self.calls.add(
             key, line, message, reading.usage,
-            owner=owner, session_id=self._session(line), version=version,
+            owner=owner, session_id=self._request_session(line), version=version,
         )
 
     def _notifications(self, line: dict) -> Iterator[Fact]:
@@ -126,11 +142,11 @@ class Scan:
             seen = (result.tool_use_id, result.status)
             if seen not in self._notified:
                 self._notified.add(seen)
-                yield result
+                yield self._in_dispatch_session(result)
 
     def _results(self, line: dict, message: dict) -> Iterator[Fact]:
         resumed = self.request.start_offset > 0
         session_id = self._session(line)
         for result in results_in(line, message, self._dispatch_ids, session_id, by_shape=resumed):
             self._unanswered.discard(result.tool_use_id.encode("utf-8"))
-            yield result
+            yield self._in_dispatch_session(result)

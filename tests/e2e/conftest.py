@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from . import hook_timing
 from .claude_cli import CliUnavailable, install
 from .fake_api import FakeAnthropic
 from .session import Runner, Session
@@ -26,6 +27,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    # What the product costs in the real client belongs in CI's output, not
+    # only in a temporary file.
+    lines = config.stash.get(hook_timing.REPORT_KEY, [])
+    if lines:
+        terminalreporter.section("interstat hook cost (real Claude Code sessions)")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from .fake_api import FakeAnthropic
 from .probe_plugin import read_dumps, write_dump_plugin, write_marketplace
 from .script import SUBAGENT, AgentSpec, Script, Usage, dispatch
 from .session import Session
+from .transcripts import read_transcript, transcripts_by_key
 
 PROBE_AGENTS: list[dict[str, Any]] = [
     {"type": "general-purpose", "bg": False, "findings": 2,
@@ -31,36 +32,6 @@ PROBE_AGENTS: list[dict[str, Any]] = [
                  "turns": [[11, 90000, 1000, 300], [12, 125000, 500, 800]]}]},
     {"type": "general-purpose", "bg": False, "fail": True, "turns": [[1, 1, 1, 1]]},
 ]
-
-
-def read_transcript(path: Path) -> tuple[str | None, dict[str, Usage]]:
-    """The scripted key of a transcript and its calls' usage, one entry per message id."""
-    key, calls = None, {}
-    for line in path.read_text().splitlines():
-        entry = json.loads(line)
-        message = entry.get("message") or {}
-        content = message.get("content")
-        if key is None and entry.get("type") == "user" and isinstance(content, str):
-            if content.startswith(SUBAGENT):
-                key = json.loads(content[len(SUBAGENT):])["key"]
-        if entry.get("type") == "assistant" and message.get("model") != "<synthetic>":
-            u = message["usage"]
-            usage = Usage(u["input_tokens"], u["cache_read_input_tokens"],
-                          u["cache_creation_input_tokens"], u["output_tokens"],
-                          u["cache_creation"]["ephemeral_1h_input_tokens"])
-            # One response is written as one line per content block: keep the largest.
-            if message["id"] not in calls or usage.total > calls[message["id"]].total:
-                calls[message["id"]] = usage
-    return key, calls
-
-
-def transcripts_by_key(session: Session) -> dict[str, tuple[Path, dict[str, Usage]]]:
-    found = {}
-    for path in session.agent_files():
-        key, calls = read_transcript(path)
-        assert key is not None, f"{path} holds no SUBAGENT prompt"
-        found[key] = (path, calls)
-    return found
 
 
 def served(api: FakeAnthropic, key: str, session_id: str) -> dict[str, Usage]:
