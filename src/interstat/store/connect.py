@@ -63,7 +63,7 @@ def failure_message(error: sqlite3.Error, path: Path) -> str | None:
         return f"cannot write the store at {path}: {text}; check the folder's permissions"
     if "locked" in text:
         return (
-            f"the store at {path} stayed locked by another interstat process; "
+            f"the store at {path} stayed locked by another process; "
             "run the command again when it is done"
         )
     return None
