@@ -2,8 +2,9 @@
 
     python -m tests.reliability.hook_load WORKER RUNS BATCH STORE GO MODE
 
-Says it is ready (GO.ready-WORKER), waits for the file GO, then fires each batch's events phase by phase, every
-event of a phase at once, as Claude Code runs hooks of parallel agents.
+Says it is ready (file GO.ready-WORKER), waits for the file GO, then fires
+each batch's events phase by phase, every event of a phase at once, as
+Claude Code runs the hooks of parallel agents.
 MODE ``fork`` runs each hook in a forked child (the hook's whole code path,
 without the interpreter's start-up, so thousands fit in a test); ``exec``
 starts the real ``interstat hook`` command. Prints one JSON line per event:

@@ -104,7 +104,7 @@ def test_a_ten_second_lock_spools_every_event_then_drains_each_once(tmp_path: Pa
     start = b'{"session_id": "s-9", "hook_event_name": "SessionStart", "source": "startup"}'
     with ThreadPoolExecutor(max_workers=2) as pool:
         starts = list(pool.map(lambda _: timed_hook("SessionStart", start, store, env), (1, 2)))
-    out, err = analyze.communicate(timeout=180)
+    _out, err = analyze.communicate(timeout=180)
     analyze_seconds = time.monotonic() - analyze_started
 
     assert [(o["exit"], o["stderr"]) for o in starts] == [(0, b"")] * 2
