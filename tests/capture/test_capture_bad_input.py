@@ -56,6 +56,10 @@ REJECTED = {
     "lone surrogate session_id": (
         "PreToolUse", as_bytes(dispatch()).replace(b'"s-1"', b'"s-\\ud800"')
     ),
+    "session_id longer than any id": ("PreToolUse", as_bytes(dispatch(session_id="s" * 257))),
+    "integer of 5000 digits": (
+        "PreToolUse", as_bytes(dispatch()).replace(b'"cwd"', b'"n": ' + b"9" * 5000 + b', "cwd"')
+    ),
     "no tool_name": ("PreToolUse", as_bytes(dispatch(tool_name=None))),
     "tool_input not an object": ("PreToolUse", as_bytes(dispatch(tool_input="prompt"))),
     "start without agent_id": (
@@ -118,8 +122,21 @@ def test_mistyped_result_fields_neither_link_nor_count(hook, store: Path):
     assert row["status"] == "completed"
 
 
+@pytest.mark.parametrize("total", ["NaN", "Infinity", "-1", "1.5", "18446744073709551616"])
+def test_out_of_range_token_counts_are_left_empty(hook, store: Path, total: str):
+    hook("PreToolUse", as_bytes(dispatch()))
+    result = as_bytes(dispatch(
+        hook_event_name="PostToolUse",
+        tool_response={"status": "completed", "agentId": "a1", "totalTokens": 0},
+    )).replace(b'"totalTokens": 0', b'"totalTokens": ' + total.encode())
+    assert hook("PostToolUse", result) == []
+    (row,) = rows(store)
+    assert row["agent_id"] == "a1" and row["status"] == "completed"
+    assert row["reported_total_tokens"] is None and row["tokens_source"] is None
+
+
 def test_odd_but_valid_unicode_is_stored_as_sent(hook, store: Path):
-    name = "revue-\u00e9\u0301-\U0001f50d-\u202e"
+    name = "revue-\u00e9\u0301-\U0001f50d-\u202e-\u0000-\ufeff"
     tool_input = {"prompt": "\U0001f600 \ud83d", "subagent_type": name}
     raw = as_bytes(dispatch(tool_input=tool_input))
     assert hook("PreToolUse", raw) == []

@@ -15,6 +15,7 @@ import pytest
 from conftest import add_call, add_run, checksum, new_store
 
 from interstat.store import migrations
+from tests.corpus import corpus_dir
 
 
 def healthy_store(path: Path) -> Path:
@@ -98,6 +99,9 @@ NAMED_AS = {
 
 COMMANDS: dict[str, list[str]] = {
     "init-db": ["init-db"],
+    "analyze": ["analyze", "--claude-dir", "{claude}"],
+    "report": ["report"],
+    "status": ["status"],
     "export": ["export"],
     "purge": ["purge", "--session", "s1", "--yes"],
     "merge into it": ["merge", "{good}"],
@@ -128,7 +132,8 @@ def test_command_refuses_in_one_line(tmp_path: Path, good: Path, run_cli, kind: 
                                      command: str) -> None:
     path = bad_file(tmp_path, kind)
     before = checksum(path)
-    arguments = [argument.format(good=good) for argument in COMMANDS[command]]
+    claude = corpus_dir() / "cc-2.1.332-small"
+    arguments = [argument.format(good=good, claude=claude) for argument in COMMANDS[command]]
     result = run_cli("--db", str(path), *arguments, code=1)
     assert result.stdout == ""
     lines = result.stderr.splitlines()

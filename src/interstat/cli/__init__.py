@@ -12,7 +12,7 @@ from interstat import __version__
 from interstat.cli.commands import COMMANDS
 from interstat.cli.context import Settings
 from interstat.errors import InterstatError
-from interstat.store.connect import damaged_message
+from interstat.store.connect import failure_message
 
 
 class _Group(click.Group):
@@ -37,8 +37,8 @@ class _Group(click.Group):
         except InterstatError as error:
             raise click.ClickException(str(error)) from error
         except sqlite3.DatabaseError as error:
-            # Damage deep in the file shows only when a query reaches it.
-            message = damaged_message(error, ctx.ensure_object(Settings).store_path)
+            # Damage deep in the file, or a disk that fills, shows only mid-run.
+            message = failure_message(error, ctx.ensure_object(Settings).store_path)
             if message is None:
                 raise
             raise click.ClickException(message) from error

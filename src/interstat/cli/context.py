@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import click
 
-from interstat.store.connect import open_store
+from interstat.store.connect import DEFAULT_BUSY_TIMEOUT_MS, open_store
 from interstat.store.paths import resolve_store_path
 
 
@@ -23,8 +23,9 @@ class Settings:
     def store_path(self) -> Path:
         return resolve_store_path(self.db_path)
 
-    def open_store(self, *, create: bool = True) -> sqlite3.Connection:
-        return open_store(self.store_path, create=create)
+    def open_store(self, *, create: bool = True,
+                   busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+        return open_store(self.store_path, create=create, busy_timeout_ms=busy_timeout_ms)
 
 
 pass_settings = click.make_pass_decorator(Settings, ensure=True)

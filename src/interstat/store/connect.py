@@ -39,14 +39,33 @@ def damaged_message(error: sqlite3.Error, path: Path) -> str | None:
     return None
 
 
-def _describe(error: sqlite3.Error, path: Path) -> str:
-    text = str(error)
+def failure_message(error: sqlite3.Error, path: Path) -> str | None:
+    """The one-line message for a store error the user can act on, else None (a bug).
+
+    Like damage, a full disk or a lost write permission may only show in the
+    middle of a run, when a commit needs room that is not there.
+    """
     damaged = damaged_message(error, path)
     if damaged:
         return damaged
+    text = str(error)
+    if "disk is full" in text or "disk I/O error" in text:
+        return (
+            f"cannot write the store at {path}: {text}; free some disk space (or check "
+            "the disk) and run the command again"
+        )
     if "readonly" in text or "unable to open" in text:
         return f"cannot write the store at {path}: {text}; check the folder's permissions"
-    return f"store {path}: {text}"
+    if "locked" in text:
+        return (
+            f"the store at {path} stayed locked by another process; "
+            "run the command again when it is done"
+        )
+    return None
+
+
+def _describe(error: sqlite3.Error, path: Path) -> str:
+    return failure_message(error, path) or f"store {path}: {error}"
 
 
 def open_store(

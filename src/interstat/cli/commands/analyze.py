@@ -15,6 +15,12 @@ from interstat.cli.context import Settings, pass_settings
 if TYPE_CHECKING:
     from interstat.analyze import AnalyzeSummary
 
+#: How long analyze waits for the write lock. Hooks of busy sessions take it
+#: for a few milliseconds each, many times a second, and SQLite lets no writer
+#: queue: under sixteen sessions of parallel agents analyze could wait longer
+#: than the usual 5 s. It is not in a hurry; a hook is (hooks wait 300 ms).
+ANALYZE_BUSY_TIMEOUT_MS = 120_000
+
 
 def default_claude_dirs() -> list[Path]:
     """The config file's folders (else every Claude root), and ~/.config/claude."""
@@ -95,7 +101,7 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a folder", param_hint="--claude-dir")
     first, last = _moment(since, "since", utc), _moment(until, "until", utc)
-    conn = settings.open_store()
+    conn = settings.open_store(busy_timeout_ms=ANALYZE_BUSY_TIMEOUT_MS)
     try:
         # Events the hooks could not write (a locked store) wait in the spool.
         drain(conn, settings.store_path)
