@@ -12,11 +12,9 @@ from tests.reliability.support import REPO
 
 #: Names the analysis cannot follow, each with why it only ever holds our own text.
 ALLOWED: dict[tuple[str, str, str], str] = {
-    ("interstat/store/runs.py", "set_fields", "column"):
-        "keys of _checked(values), which refuses any name outside WRITABLE_COLUMNS",
-    ("interstat/store/runs.py", "_fill_any", "column"):
-        "keys checked by _checked (fill_fields), or the two id names and "
-        "_MERGED_COLUMNS (merge_runs)",
+    ("interstat/store/runs.py", "_update", "column"):
+        "keys of values: fill_fields and set_fields pass only names _checked accepts "
+        "(WRITABLE_COLUMNS); merge_runs passes the two id names and _MERGED_COLUMNS",
     ("interstat/merge.py", "_fill", "column"):
         "keys of updates: names from _FILLED, plus 'status'",
 }
