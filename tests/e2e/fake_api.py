@@ -16,8 +16,16 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .replies import Reply, agent_reply, find_plan, main_reply, side_reply, sse_events
-from .script import SIDE_USAGE, AgentSpec, Script, Usage
+from .replies import (
+    Reply,
+    agent_reply,
+    find_plan,
+    main_reply,
+    side_reply,
+    skill_reply,
+    sse_events,
+)
+from .script import SIDE_USAGE, AgentSpec, Script, SkillPlan, Usage
 
 # A held background run waits this long at most for the main turn to end.
 HOLD_TIMEOUT = 30.0
@@ -29,9 +37,9 @@ class Call:
     """One request the server answered, with what it answered."""
 
     seq: int
-    kind: str  # main, agent, side, count_tokens or other
+    kind: str  # main, agent, skill, side, count_tokens or other
     path: str
-    key: str | None = None  # "main" or the agent's key
+    key: str | None = None  # "main", the agent's key or the skill's name
     turn: int | None = None
     status: int = 200
     usage: Usage | None = None
@@ -113,6 +121,10 @@ class FakeAnthropic:
         if plan is None:
             kind, key = "side", None
             reply = side_reply()
+        elif isinstance(plan, SkillPlan):
+            kind, key = "skill", plan.name
+            with self._lock:
+                reply = skill_reply(plan, body, self._tool_ids)
         else:
             kind = "main" if isinstance(plan, Script) else "agent"
             key = "main" if isinstance(plan, Script) else plan.key

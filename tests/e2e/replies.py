@@ -1,8 +1,9 @@
 """What the fake Messages API answers: script lookup, replies, and their event streams.
 
 A request belongs to the main session or to one scripted sub-agent according to
-the first user text that starts with ``DISPATCH`` or ``SUBAGENT``; requests
-with neither (or without tools) are side calls.
+the first user text that starts with ``DISPATCH`` or ``SUBAGENT``, or to a
+skill when that text is a skill Claude Code expanded; requests with none of
+these (or without tools) are side calls.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .script import SIDE_USAGE, AgentSpec, Script, Usage, parse_marked
+from .script import MAIN_USAGE, SIDE_USAGE, AgentSpec, Script, SkillPlan, Usage, parse_marked
 
 
 @dataclass
@@ -34,7 +35,7 @@ def _texts(message: dict[str, Any]) -> list[str]:
     return [b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"]
 
 
-def find_plan(body: dict[str, Any]) -> Script | AgentSpec | None:
+def find_plan(body: dict[str, Any]) -> Script | AgentSpec | SkillPlan | None:
     """The script a request belongs to, from the first marked user text."""
     if not body.get("tools"):
         # Title and summary side calls carry the prompt too, but never tools.
@@ -85,6 +86,33 @@ def agent_reply(spec: AgentSpec, turn: int, ids: itertools.count) -> Reply:
         blocks = [_tool_use(ids, "Agent", child.tool_input()) for child in spec.agents]
         return Reply(blocks, usage, "tool_use")
     return Reply([_tool_use(ids, "Read", {"file_path": spec.file})], usage, "tool_use")
+
+
+def skill_reply(skill: SkillPlan, body: dict[str, Any], ids: itertools.count) -> Reply:
+    """Follow the skill: run its command with Bash, then show the output in a code block.
+
+    The skill's turn is over once a tool result came back: the reply quotes the
+    latest one verbatim, as the skills ask ("show the output exactly as printed").
+    """
+    output = _last_tool_result(body.get("messages", []))
+    if output is None:
+        tool_input = {"command": skill.command, "description": f"Run {skill.command}"}
+        return Reply([_text(f"Running `{skill.command}`."), _tool_use(ids, "Bash", tool_input)],
+                     MAIN_USAGE, "tool_use")
+    return Reply([_text(f"```\n{output}\n```")], MAIN_USAGE, "end_turn")
+
+
+def _last_tool_result(messages: list[dict[str, Any]]) -> str | None:
+    results = [block for message in messages if message.get("role") == "user"
+               and isinstance(message.get("content"), list)
+               for block in message["content"]
+               if isinstance(block, dict) and block.get("type") == "tool_result"]
+    if not results:
+        return None
+    content = results[-1].get("content")
+    if isinstance(content, list):
+        content = "\n".join(b.get("text", "") for b in content if isinstance(b, dict))
+    return str(content or "")
 
 
 def sse_events(message_id: str, model: str, reply: Reply) -> bytes:

@@ -4,18 +4,26 @@ A main session's prompt is ``DISPATCH {json}``; every sub-agent it starts gets
 the prompt ``SUBAGENT {json}``, where the JSON is the agent's own spec plus the
 ``key`` the server uses to recognise it in later requests.  The README of this
 folder documents every field; the tests compute expected totals from the same
-objects the server answers from, so the two cannot disagree.
+objects the server answers from, so the two cannot disagree.  A third form is
+no prompt of ours: the text Claude Code sends when a slash command expands a
+skill, which the fake model follows as :class:`SkillPlan`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 DISPATCH = "DISPATCH "
 SUBAGENT = "SUBAGENT "
+# 2.1.332 sends a skill's body (front matter removed) as a user text that
+# starts with this line, right after the <command-name> text of the slash command.
+SKILL_BASE = "Base directory for this skill: "
+# The step a skill uses to name its command: "Run `interstat report`".
+SKILL_RUN_STEP = re.compile(r"\bRun `([^`]+)`")
 SEVERITIES = ("P0", "P1", "P2", "P3")
 # The project folder that session.Runner makes holds this file; a missing file
 # only turns the Read into an error result, which costs the same tokens.
@@ -244,14 +252,33 @@ class Script:
         return {spec.key: spec for spec in self.all_agents()}
 
 
+@dataclass(frozen=True)
+class SkillPlan:
+    """An expanded skill: the fake model runs the command the skill names, then shows it."""
+
+    name: str  # the skill's folder name, e.g. interstat-report
+    command: str  # the first "Run `...`" of the skill's text
+
+    @classmethod
+    def parse(cls, text: str) -> SkillPlan:
+        base, _, body = text[len(SKILL_BASE):].partition("\n")
+        name = base.strip().rstrip("/").rpartition("/")[2]
+        found = SKILL_RUN_STEP.search(body)
+        if not name or found is None:
+            raise ScriptError(f"skill {name or base!r} names no command (Run `...`)")
+        return cls(name, found.group(1))
+
+
 def dispatch(agents: list[dict[str, Any]], **top: Any) -> str:
     """Build a main-session prompt; ``top`` may hold ``main``, ``file`` or ``text``."""
     return Script.parse({"agents": agents, **top}).prompt()
 
 
-def parse_marked(text: str) -> Script | AgentSpec | None:
-    """Read a DISPATCH or SUBAGENT prompt; None when the text holds neither."""
+def parse_marked(text: str) -> Script | AgentSpec | SkillPlan | None:
+    """Read a DISPATCH or SUBAGENT prompt or an expanded skill; None for any other text."""
     text = text.strip()
+    if text.startswith(SKILL_BASE):
+        return SkillPlan.parse(text)
     if text.startswith(DISPATCH):
         return Script.parse(json.loads(text[len(DISPATCH):]))
     if text.startswith(SUBAGENT):

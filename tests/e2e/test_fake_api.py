@@ -14,7 +14,17 @@ import pytest
 from . import fake_api
 from .fake_api import FakeAnthropic
 from .replies import find_plan
-from .script import MAIN_USAGE, SIDE_USAGE, AgentSpec, Script, ScriptError, Usage, dispatch
+from .script import (
+    MAIN_USAGE,
+    SIDE_USAGE,
+    SKILL_BASE,
+    AgentSpec,
+    Script,
+    ScriptError,
+    SkillPlan,
+    Usage,
+    dispatch,
+)
 
 NESTED = {"type": "fd-arch", "bg": True, "model": "haiku", "findings": 2,
           "turns": [[1, 2, 3, 4], [5, 6, 7, 8, 3]],
@@ -157,3 +167,50 @@ def test_a_held_run_that_no_main_turn_releases_fails_the_test(monkeypatch):
         spec = AgentSpec.parse({"hold": True, "turns": [[1, 0, 0, 1]]}, "0")
         assert post(api, request(spec.tool_input()["prompt"]))[0] == 200
     assert "held" in api.errors[0]
+
+
+# What 2.1.332 sends for "/probe-report": the <command-name> text, then the
+# skill's body behind the "Base directory" line.
+SKILL_TEXT = (SKILL_BASE + "/plugins/probe/skills/probe-report\n\n# probe\n\n"
+              "1. Check `command -v probe`.\n2. Run `probe report --all`, then show it.\n"
+              "3. Run `probe other` only when asked.\n")
+COMMAND_TEXT = ("<command-message>probe:probe-report</command-message>\n"
+                "<command-name>/probe:probe-report</command-name>\n")
+
+
+def skill_request(tool_output: str | None = None) -> dict[str, Any]:
+    body = request(COMMAND_TEXT)
+    body["messages"][0]["content"].append({"type": "text", "text": SKILL_TEXT})
+    if tool_output is not None:
+        body["messages"] += [
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1"}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+                                          "content": [{"type": "text", "text": tool_output}]}]},
+        ]
+    return body
+
+
+def test_an_expanded_skill_names_its_first_run_step():
+    plan = find_plan(skill_request())
+    assert plan == SkillPlan("probe-report", "probe report --all")
+    with pytest.raises(ScriptError):
+        SkillPlan.parse(SKILL_BASE + "/x/skills/quiet\n\nNothing to run here.\n")
+
+
+def test_the_fake_model_runs_the_skill_command_then_shows_its_output():
+    with FakeAnthropic() as api:
+        status, body = post(api, skill_request())
+        events = sse_data(body)
+        (tool_use,) = [e["content_block"] for e in events if e["type"] == "content_block_start"
+                       and e["content_block"]["type"] == "tool_use"]
+        tool_input = json.loads(next(e["delta"]["partial_json"] for e in events
+                                     if e.get("delta", {}).get("type") == "input_json_delta"))
+        assert status == 200 and tool_use["name"] == "Bash"
+        assert tool_input["command"] == "probe report --all"
+        assert events[-2]["delta"]["stop_reason"] == "tool_use"
+
+        final = sse_data(post(api, skill_request("Runs  3\nVerdict  SKIP"))[1])
+        assert final[2]["delta"]["text"] == "```\nRuns  3\nVerdict  SKIP\n```"
+        assert final[-2]["delta"]["stop_reason"] == "end_turn"
+    assert [(c.kind, c.key, c.turn, c.usage) for c in api.calls] == [
+        ("skill", "probe-report", 0, MAIN_USAGE), ("skill", "probe-report", 1, MAIN_USAGE)]
