@@ -1,8 +1,9 @@
-"""Reading what the CLI wrote: a transcript's scripted key and its calls' usage."""
+"""Reading what the CLI wrote: scripted keys, calls' usage, hook notes and tool results."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +57,39 @@ def hook_attachments(session: Session) -> list[dict[str, Any]]:
         if entry.get("type") == "attachment" and attachment.get("type", "").startswith("hook_"):
             found.append(attachment)
     return found
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    """One tool call of the main session and what came back, as the transcript holds them."""
+
+    name: str
+    tool_input: dict[str, Any]
+    result: str  # the tool_result the model was sent, as text
+    details: dict[str, Any]  # the result line's toolUseResult (Bash: stdout, stderr...)
+
+
+def tool_runs(session: Session) -> list[ToolRun]:
+    """Every tool_use in the session file with the tool_result that answered it, in order."""
+    calls: dict[str, dict[str, Any]] = {}
+    runs = []
+    for line in session.session_file.read_text().splitlines():
+        entry = json.loads(line)
+        content = (entry.get("message") or {}).get("content")
+        if entry.get("type") not in ("user", "assistant") or not isinstance(content, list):
+            continue
+        for block in content:
+            if block.get("type") == "tool_use":
+                calls[block["id"]] = block
+            elif block.get("type") == "tool_result" and block["tool_use_id"] in calls:
+                call = calls[block["tool_use_id"]]
+                runs.append(ToolRun(call["name"], call["input"], _result_text(block),
+                                    entry.get("toolUseResult") or {}))
+    return runs
+
+
+def _result_text(block: dict[str, Any]) -> str:
+    content = block.get("content")
+    if isinstance(content, list):
+        return "\n".join(part.get("text", "") for part in content)
+    return str(content or "")
