@@ -153,3 +153,47 @@ def test_bad_time_option_is_a_usage_error(run_cli) -> None:
     result = run_cli("export", "--since", "last tuesday", code=2)
     assert "Invalid value for '--since'" in result.stderr
     assert "2026-03-01" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        # 99999999 days before now is about 271,000 years ago: before year 1.
+        (["report", "--since", "99999999d"], "--since"),
+        (["status", "--since", "99999999d"], "--since"),
+        (["export", "--until", "99999999999999d"], "--until"),
+        # The end of 9999-12-31 is the start of year 10000.
+        (["report", "--until", "9999-12-31"], "--until"),
+        (["purge", "--before", "99999999d", "--yes"], "--before"),
+        (["analyze", "--since", "99999999d"], "--since"),
+    ],
+)
+def test_out_of_range_times_are_a_usage_error(run_cli, tmp_path: Path, args: list[str],
+                                              option: str) -> None:
+    new_store(tmp_path / "metrics.db").close()
+    result = run_cli("--db", str(tmp_path / "metrics.db"), *args, code=2)
+    assert f"Invalid value for '{option}'" in result.stderr
+    assert "out of range" in result.stderr
+    assert "0002-01-01" in result.stderr
+
+
+def test_year_one_in_local_time_is_out_of_range(tokyo_time) -> None:
+    # Midnight of 0001-01-01 in Tokyo is nine hours before year 1 begins in UTC.
+    with pytest.raises(ValueError, match="out of range; use a date between 0002-01-01"):
+        parse_moment("0001-01-01")
+    assert parse_moment("0002-01-01") == datetime(1, 12, 31, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("command", ["report", "status", "export", "analyze"])
+def test_since_after_until_is_a_usage_error(run_cli, tmp_path: Path, command: str) -> None:
+    new_store(tmp_path / "metrics.db").close()
+    result = run_cli("--db", str(tmp_path / "metrics.db"), command, "--utc",
+                     "--since", "2026-03-05", "--until", "2026-03-01", code=2)
+    assert "Invalid value for '--until'" in result.stderr
+    assert "not later than --since '2026-03-05'" in result.stderr
+
+
+def test_since_and_until_on_one_day_keep_that_day() -> None:
+    filters = filters_from_options(since="2026-03-01", until="2026-03-01", utc=True)
+    assert (filters.since, filters.until) == (datetime(2026, 3, 1, tzinfo=UTC),
+                                              datetime(2026, 3, 2, tzinfo=UTC))
