@@ -39,6 +39,18 @@ def damaged_message(error: sqlite3.Error, path: Path) -> str | None:
     return None
 
 
+def cannot_write_message(path: Path, reason: str) -> str:
+    return (
+        f"cannot write the store at {path}: {reason}; check that you may write it and "
+        "its folder (permissions, a read-only disk or an immutable file)"
+    )
+
+
+def _cannot_write(error: sqlite3.Error) -> bool:
+    text = str(error)
+    return "readonly" in text or "unable to open" in text
+
+
 def failure_message(error: sqlite3.Error, path: Path) -> str | None:
     """The one-line message for a store error the user can act on, else None (a bug).
 
@@ -54,8 +66,8 @@ def failure_message(error: sqlite3.Error, path: Path) -> str | None:
             f"cannot write the store at {path}: {text}; free some disk space (or check "
             "the disk) and run the command again"
         )
-    if "readonly" in text or "unable to open" in text:
-        return f"cannot write the store at {path}: {text}; check the folder's permissions"
+    if _cannot_write(error):
+        return cannot_write_message(path, text)
     if "locked" in text:
         return (
             f"the store at {path} stayed locked by another process; "
@@ -77,10 +89,13 @@ def open_store(
     """Open (and when ``create``, create or migrate) the store at ``path``.
 
     The connection is in autocommit mode: callers open their own
-    transactions, ``BEGIN IMMEDIATE`` for writes.
+    transactions, ``BEGIN IMMEDIATE`` for writes. A store file that cannot
+    be written is a StoreError before SQLite leaves files beside it.
     """
     if not create and not path.exists():
         raise StoreError(f"no store at {path} yet; run 'interstat init-db' or 'interstat analyze'")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(cannot_write_message(path, "the file is read-only"))
     try:
         if create:
             _make_private_folder(path.parent)
@@ -89,22 +104,27 @@ def open_store(
     except (OSError, sqlite3.Error) as error:
         raise StoreError(f"cannot open the store at {path}: {error}") from error
     try:
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        _prepare(conn, path, create, busy_timeout_ms)
+    except sqlite3.Error as error:
+        conn.close()
+        raise StoreError(_describe(error, path)) from error
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, create: bool,
+             busy_timeout_ms: int) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    try:
         migrations.check_ownership(conn)
         if create:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             migrations.migrate(conn, utc_now())
-        elif not migrations.is_current(conn):
-            raise StoreError(f"the store at {path} needs an upgrade; run 'interstat init-db'")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.Error as error:
-        conn.close()
-        raise StoreError(_describe(error, path)) from error
     except StoreError as error:
-        conn.close()
         raise StoreError(f"{path}: {error}") from error
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+    if not create and not migrations.is_current(conn):
+        raise StoreError(f"the store at {path} needs an upgrade; run 'interstat init-db'")
+    conn.execute("PRAGMA synchronous = NORMAL")

@@ -1,0 +1,153 @@
+"""A store that cannot be written: writers say so in one line, readers still read it.
+
+"Read-only" is made two ways. ``file``: the store file alone cannot be
+written (as root ``chattr +i``, else mode 0400). ``folder``: nothing beside
+it can be created either (as root a tmpfs remounted read-only, else modes
+0500 and 0400), so SQLite cannot make the ``-shm`` file a WAL store needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import add_run, new_store
+
+SESSION = "11111111-2222-3333-4444-555555555555"
+
+
+def checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fill(store: Path) -> None:
+    """Two dispatched runs of one session, checkpointed into the main file."""
+    conn = new_store(store)
+    add_run(conn, SESSION, agent_id="a1", agent_name="fd-quality",
+            started_at="2026-03-01T10:00:00.000Z")
+    add_run(conn, SESSION, agent_id="a2", agent_name="Explore",
+            started_at="2026-03-01T11:00:00.000Z")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        store.with_name(store.name + suffix).unlink(missing_ok=True)
+
+
+def _run(*command: str) -> bool:
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
+@contextlib.contextmanager
+def _lock_file(store: Path) -> Iterator[None]:
+    if os.geteuid() != 0:
+        store.chmod(0o400)
+        yield
+        store.chmod(0o600)
+    elif _run("chattr", "+i", str(store)):
+        yield
+        _run("chattr", "-i", str(store))
+    else:
+        pytest.skip("root ignores file modes and chattr +i does not work here")
+
+
+@contextlib.contextmanager
+def _lock_folder(folder: Path, store: Path) -> Iterator[None]:
+    if os.geteuid() != 0:
+        store.chmod(0o400)
+        folder.chmod(0o500)
+        yield
+        folder.chmod(0o700)
+    elif _run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(folder)):
+        # The store was built beside the mount point; copy it onto the new file system.
+        shutil.copy(folder.with_name("built.db"), store)
+        _run("mount", "-o", "remount,ro", str(folder))
+        yield
+        _run("umount", "-l", str(folder))
+    else:
+        pytest.skip("root ignores file modes and no tmpfs can be mounted here")
+
+
+@pytest.fixture(params=["file", "folder"])
+def read_only_store(request, tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o700)
+    store = folder / "metrics.db"
+    built = tmp_path / "built.db"
+    fill(built)
+    shutil.copy(built, store)
+    lock = _lock_file(store) if request.param == "file" else _lock_folder(folder, store)
+    with lock:
+        yield store
+
+
+def files_beside(store: Path) -> list[str]:
+    return sorted(os.listdir(store.parent))
+
+
+def assert_one_error(result, store: Path) -> None:
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Error: cannot write the store at {store}"), lines[0]
+    assert "read-only disk" in lines[0]
+
+
+def test_purge_on_a_read_only_store_says_so_and_changes_nothing(read_only_store: Path,
+                                                                 run_cli) -> None:
+    before, names = checksum(read_only_store), files_beside(read_only_store)
+    result = run_cli("--db", str(read_only_store), "purge", "--session", SESSION, "--yes",
+                     code=1)
+    assert_one_error(result, read_only_store)
+    assert checksum(read_only_store) == before
+    assert files_beside(read_only_store) == names
+
+
+def test_analyze_on_a_read_only_store_says_so_and_changes_nothing(read_only_store: Path,
+                                                                  run_cli,
+                                                                  tmp_path: Path) -> None:
+    claude = tmp_path / "claude"
+    (claude / "projects").mkdir(parents=True)
+    before, names = checksum(read_only_store), files_beside(read_only_store)
+    result = run_cli("--db", str(read_only_store), "analyze", "--claude-dir", str(claude),
+                     code=1)
+    assert_one_error(result, read_only_store)
+    assert checksum(read_only_store) == before
+    assert files_beside(read_only_store) == names
+
+
+def test_merge_into_a_read_only_store_says_so_and_changes_nothing(read_only_store: Path,
+                                                                  run_cli,
+                                                                  tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    conn = new_store(other)
+    add_run(conn, "s-other", agent_id="b1", started_at="2026-03-02T10:00:00.000Z")
+    conn.close()
+    before = checksum(read_only_store)
+    result = run_cli("--db", str(read_only_store), "merge", str(other), code=1)
+    assert_one_error(result, read_only_store)
+    assert checksum(read_only_store) == before
+
+
+def test_a_store_locked_past_the_wait_is_one_line(tmp_path: Path, run_cli,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from interstat.cli.commands import analyze
+
+    def locked(*_args) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    store = tmp_path / "metrics.db"
+    fill(store)
+    monkeypatch.setattr(analyze, "drain", locked)
+    result = run_cli("--db", str(store), "analyze", "--claude-dir", str(tmp_path), code=1)
+    assert result.stderr.splitlines() == [
+        f"Error: the store at {store} stayed locked by another process; "
+        "run the command again when it is done"
+    ]
