@@ -44,6 +44,11 @@ def _run(*command: str) -> bool:
     return subprocess.run(command, capture_output=True, check=False).returncode == 0
 
 
+def _copy_files(source: Path, folder: Path) -> None:
+    for path in source.iterdir():
+        shutil.copy(path, folder / path.name)
+
+
 @contextlib.contextmanager
 def _lock_file(store: Path) -> Iterator[None]:
     if os.geteuid() != 0:
@@ -58,15 +63,17 @@ def _lock_file(store: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _lock_folder(folder: Path, store: Path) -> Iterator[None]:
+def _lock_folder(folder: Path, built: Path) -> Iterator[None]:
+    """``folder`` holding copies of the files in ``built``, on a read-only disk."""
     if os.geteuid() != 0:
-        store.chmod(0o400)
+        _copy_files(built, folder)
+        for path in folder.iterdir():
+            path.chmod(0o400)
         folder.chmod(0o500)
         yield
         folder.chmod(0o700)
     elif _run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(folder)):
-        # The store was built beside the mount point; copy it onto the new file system.
-        shutil.copy(folder.with_name("built.db"), store)
+        _copy_files(built, folder)
         _run("mount", "-o", "remount,ro", str(folder))
         yield
         _run("umount", "-l", str(folder))
@@ -74,15 +81,24 @@ def _lock_folder(folder: Path, store: Path) -> Iterator[None]:
         pytest.skip("root ignores file modes and no tmpfs can be mounted here")
 
 
+def _built(tmp_path: Path) -> Path:
+    built = tmp_path / "built"
+    built.mkdir()
+    fill(built / "metrics.db")
+    return built
+
+
 @pytest.fixture(params=["file", "folder"])
 def read_only_store(request, tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o700)
     store = folder / "metrics.db"
-    built = tmp_path / "built.db"
-    fill(built)
-    shutil.copy(built, store)
-    lock = _lock_file(store) if request.param == "file" else _lock_folder(folder, store)
+    built = _built(tmp_path)
+    if request.param == "file":
+        _copy_files(built, folder)
+        lock = _lock_file(store)
+    else:
+        lock = _lock_folder(folder, built)
     with lock:
         yield store
 
@@ -151,3 +167,58 @@ def test_a_store_locked_past_the_wait_is_one_line(tmp_path: Path, run_cli,
         f"Error: the store at {store} stayed locked by another process; "
         "run the command again when it is done"
     ]
+
+
+def test_status_reads_a_read_only_store(read_only_store: Path, run_cli) -> None:
+    before = checksum(read_only_store)
+    result = run_cli("--db", str(read_only_store), "status", "--format", "json")
+    assert json.loads(result.stdout)["runs"] == 2
+    assert checksum(read_only_store) == before
+
+
+def test_export_reads_a_read_only_store(read_only_store: Path, run_cli) -> None:
+    result = run_cli("--db", str(read_only_store), "export", "--format", "jsonl")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(row["agent_id"], row["agent_name"]) for row in rows] == [
+        ("a1", "fd-quality"), ("a2", "Explore")]
+
+
+def test_report_reads_a_read_only_store(read_only_store: Path, run_cli) -> None:
+    result = run_cli("--db", str(read_only_store), "report", "--format", "csv",
+                     "--section", "agents")
+    assert "fd-quality" in result.stdout and "Explore" in result.stdout
+
+
+def test_reading_a_read_only_folder_creates_nothing(tmp_path: Path, run_cli) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o700)
+    store = folder / "metrics.db"
+    with _lock_folder(folder, _built(tmp_path)):
+        for command in (["status"], ["report"], ["export"]):
+            run_cli("--db", str(store), *command)
+        assert files_beside(store) == ["metrics.db"]
+        # A store that is not there is not created, in a folder that can be written or not.
+        result = run_cli("--db", str(folder / "none.db"), "status", code=1)
+        assert "no store at" in result.stderr
+    result = run_cli("--db", str(tmp_path / "new" / "none.db"), "report", code=1)
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_log_left_on_a_read_only_disk_is_skipped_with_a_warning(
+        tmp_path: Path, run_cli, caplog: pytest.LogCaptureFixture) -> None:
+    store = _built(tmp_path) / "metrics.db"
+    # A third run stays in the write-ahead log; the copies get no -shm file to read it with.
+    conn = new_store(store)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    add_run(conn, SESSION, agent_id="a3", started_at="2026-03-01T12:00:00.000Z")
+    built = tmp_path / "copied"
+    built.mkdir()
+    for name in ("metrics.db", "metrics.db-wal"):
+        shutil.copy(store.with_name(name), built / name)
+    conn.close()
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o700)
+    with _lock_folder(folder, built):
+        result = run_cli("--db", str(folder / "metrics.db"), "status", "--format", "json")
+    assert json.loads(result.stdout)["runs"] == 2
+    assert "the newest runs may be missing" in caplog.text

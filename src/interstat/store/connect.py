@@ -85,17 +85,22 @@ def open_store(
     *,
     create: bool = True,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    only_reads: bool = False,
 ) -> sqlite3.Connection:
     """Open (and when ``create``, create or migrate) the store at ``path``.
 
     The connection is in autocommit mode: callers open their own
-    transactions, ``BEGIN IMMEDIATE`` for writes. A store file that cannot
-    be written is a StoreError before SQLite leaves files beside it.
+    transactions, ``BEGIN IMMEDIATE`` for writes. A caller that ``only_reads``
+    gets a read-only connection to a store it cannot write (a read-only
+    file, folder or disk); any other caller gets a StoreError saying so,
+    before SQLite leaves files beside the store.
     """
     if not create and not path.exists():
         raise StoreError(f"no store at {path} yet; run 'interstat init-db' or 'interstat analyze'")
     if path.exists() and not os.access(path, os.W_OK):
-        raise StoreError(cannot_write_message(path, "the file is read-only"))
+        if not only_reads:
+            raise StoreError(cannot_write_message(path, "the file is read-only"))
+        return open_read_only(path, busy_timeout_ms)
     try:
         if create:
             _make_private_folder(path.parent)
@@ -107,6 +112,9 @@ def open_store(
         _prepare(conn, path, create, busy_timeout_ms)
     except sqlite3.Error as error:
         conn.close()
+        if only_reads and _cannot_write(error):
+            # The folder cannot take the -shm file a WAL store needs.
+            return open_read_only(path, busy_timeout_ms)
         raise StoreError(_describe(error, path)) from error
     except BaseException:
         conn.close()
@@ -128,3 +136,49 @@ def _prepare(conn: sqlite3.Connection, path: Path, create: bool,
     if not create and not migrations.is_current(conn):
         raise StoreError(f"the store at {path} needs an upgrade; run 'interstat init-db'")
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def open_read_only(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+                   ) -> sqlite3.Connection:
+    """A read-only connection to the current store at ``path``; nothing is written.
+
+    SQLite reads a WAL store read-only when it may use or create the
+    ``-shm`` file beside it. On read-only media without one, the last resort
+    is to read the main file as it stands (``immutable=1``), which misses
+    what the write-ahead log holds, if anything.
+    """
+    uri = path.absolute().as_uri()
+    try:
+        return _connect_prepared(f"{uri}?mode=ro", path, busy_timeout_ms)
+    except sqlite3.Error as error:
+        if not _cannot_write(error):
+            raise StoreError(_describe(error, path)) from error
+    _warn_if_log_unread(path)
+    try:
+        return _connect_prepared(f"{uri}?immutable=1", path, busy_timeout_ms)
+    except sqlite3.Error as error:
+        raise StoreError(_describe(error, path)) from error
+
+
+def _connect_prepared(uri: str, path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    try:
+        _prepare(conn, path, False, busy_timeout_ms)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _warn_if_log_unread(path: Path) -> None:
+    log_file = path.with_name(path.name + "-wal")
+    try:
+        unread = log_file.stat().st_size > 0
+    except OSError:
+        return
+    if unread:
+        import logging  # only here: the hook path never reads a store read-only
+
+        logging.getLogger(__name__).warning(
+            "%s cannot be read with its write-ahead log on this read-only disk; "
+            "the newest runs may be missing", path)

@@ -33,7 +33,7 @@ def export(settings: Settings, output_format: str | None, output: str,
     stdout = sys.stdout.buffer
     if output == "-" and chosen == "parquet" and stdout.isatty():
         raise InterstatError("Parquet is binary: give --output FILE.parquet or pipe the output")
-    conn = settings.open_store(create=False)
+    conn = settings.read_store()
     try:
         target = None if output == "-" else Path(output).expanduser()
         count = export_runs(conn, filters, chosen, target, stdout)

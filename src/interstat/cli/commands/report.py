@@ -102,7 +102,7 @@ def report(settings: Settings, section_names: tuple[str, ...], list_sections: bo
         _list_sections(available, output_format)
         return
     sections = choose_sections(available, section_names)
-    conn = settings.open_store(create=False)
+    conn = settings.read_store()
     try:
         context = report_context(conn, filters, options)
         built = build_report(context, sections)
