@@ -24,7 +24,12 @@ from interstat.filters import RUN_TIME_SQL, Filters, where_clause
 FORMATS = ("csv", "jsonl", "parquet")
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
              ".parquet": "parquet", ".pq": "parquet"}
-PARQUET_HINT = "Parquet export needs pyarrow: pip install 'interstat[parquet]'"
+#: interstat is not on PyPI (an unrelated project has the name there): the
+#: extra comes from the clone it was installed from.
+PARQUET_HINT = (
+    "Parquet export needs pyarrow: install the 'parquet' extra from your interstat "
+    "clone (uv tool install '.[parquet]', or uv sync --extra parquet in a checkout)"
+)
 
 
 def format_for(output: str | None, chosen: str | None) -> str:

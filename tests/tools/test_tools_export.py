@@ -105,7 +105,10 @@ def test_parquet_without_pyarrow_says_what_to_install(store: Path, tmp_path: Pat
     target = tmp_path / "runs.parquet"
     result = run_cli("--db", str(store), "export", "--output", str(target), code=1)
     assert result.stderr == f"Error: {PARQUET_HINT}\n"
-    assert "pip install 'interstat[parquet]'" in PARQUET_HINT
+    # The PyPI project called interstat is another one: never send users there.
+    assert "pip install" not in PARQUET_HINT
+    assert "uv tool install '.[parquet]'" in PARQUET_HINT
+    assert "uv sync --extra parquet" in PARQUET_HINT
     assert not target.exists()
     assert list(tmp_path.glob("*.partial")) == []
 
