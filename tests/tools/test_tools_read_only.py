@@ -53,11 +53,15 @@ def _copy_files(source: Path, folder: Path) -> None:
 def _lock_file(store: Path) -> Iterator[None]:
     if os.geteuid() != 0:
         store.chmod(0o400)
-        yield
-        store.chmod(0o600)
+        try:
+            yield
+        finally:
+            store.chmod(0o600)
     elif _run("chattr", "+i", str(store)):
-        yield
-        _run("chattr", "-i", str(store))
+        try:
+            yield
+        finally:
+            _run("chattr", "-i", str(store))
     else:
         pytest.skip("root ignores file modes and chattr +i does not work here")
 
@@ -70,13 +74,17 @@ def _lock_folder(folder: Path, built: Path) -> Iterator[None]:
         for path in folder.iterdir():
             path.chmod(0o400)
         folder.chmod(0o500)
-        yield
-        folder.chmod(0o700)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
     elif _run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(folder)):
-        _copy_files(built, folder)
-        _run("mount", "-o", "remount,ro", str(folder))
-        yield
-        _run("umount", "-l", str(folder))
+        try:
+            _copy_files(built, folder)
+            _run("mount", "-o", "remount,ro", str(folder))
+            yield
+        finally:
+            _run("umount", "-l", str(folder))
     else:
         pytest.skip("root ignores file modes and no tmpfs can be mounted here")
 
