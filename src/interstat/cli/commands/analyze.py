@@ -75,7 +75,9 @@ def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
     help="A Claude config root (holding projects/); repeat for several. "
     "Default: $CLAUDE_CONFIG_DIR entries or ~/.claude, and ~/.config/claude.",
 )
-@click.option("--session", help="Only this session's transcripts.")
+@click.option("--session", metavar="ID",
+              help="Only this session's transcripts: its <ID>.jsonl, its <ID>/ folder and "
+              "flat agent files of that session. The whole id, not a part of it.")
 @click.option("--since", metavar="WHEN",
               help="Only lines from this time on: 2026-03-01, 2026-03-01T14:30, or an age like 7d.")
 @click.option("--until", metavar="WHEN",
