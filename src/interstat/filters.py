@@ -257,7 +257,8 @@ _OPTIONS = (
     click.option("--model", multiple=True, metavar="GLOB",
                  help="Runs whose model matches this glob; repeatable."),
     click.option("--session", multiple=True, metavar="ID",
-                 help="Runs of this session id (or glob); repeatable."),
+                 help="Runs of sessions whose id starts with this (8 characters are "
+                 "enough), or matches this glob; repeatable."),
     click.option("--workflow", multiple=True, metavar="ID",
                  help="Runs of this workflow id (or glob); repeatable."),
 )
@@ -265,12 +266,24 @@ _OPTIONS = (
 _OPTION_NAMES = ("since", "until", "utc", "project", "agent", "model", "session", "workflow")
 
 
+def session_glob(value: str) -> str:
+    """A ``--session`` value as a glob: an id, or the start of one, matches as a prefix.
+
+    Reports show the first characters of long ids; those are enough to name one.
+    """
+    return value if any(char in value for char in "*?[") else value + "*"
+
+
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the filter options to a click command; it receives ``filters: Filters``."""
+    """Add the filter options to a click command; it receives ``filters: Filters``.
+
+    Unlike ``purge --session``, which deletes, ``--session`` here takes an id prefix.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         raw = {name: kwargs.pop(name) for name in _OPTION_NAMES}
+        raw["session"] = tuple(session_glob(value) for value in raw["session"])
         try:
             kwargs["filters"] = filters_from_options(**raw)
         except OptionValueError as error:

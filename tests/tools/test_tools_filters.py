@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -197,3 +198,40 @@ def test_since_and_until_on_one_day_keep_that_day() -> None:
     filters = filters_from_options(since="2026-03-01", until="2026-03-01", utc=True)
     assert (filters.since, filters.until) == (datetime(2026, 3, 1, tzinfo=UTC),
                                               datetime(2026, 3, 2, tzinfo=UTC))
+
+
+@pytest.fixture
+def prefix_store(tmp_path: Path) -> Path:
+    store = tmp_path / "prefix.db"
+    conn = new_store(store)
+    for session, agent in (("18f9a4b7-aaaa", "a1"), ("18f9a4b7-aaaa", "a2"),
+                           ("18f9a4b8-bbbb", "a3"), ("28f9a4b7-cccc", "a4")):
+        add_run(conn, session, agent_id=agent, started_at="2026-03-01T09:00:00.000Z")
+    conn.close()
+    return store
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["18f9a4b7"], ["a1", "a2"]),           # the first 8 characters, as reports show
+        (["18f9a4b7-aaaa"], ["a1", "a2"]),      # the whole id
+        (["18f9a4b"], ["a1", "a2", "a3"]),
+        (["18f9a4b7", "28f9"], ["a1", "a2", "a4"]),
+        (["*cccc"], ["a4"]),                    # a glob is used as written
+        (["8f9a4b7"], []),                      # a prefix, not any part
+    ],
+)
+def test_session_takes_an_id_prefix_or_a_glob(prefix_store: Path, run_cli, values,
+                                              expected) -> None:
+    options = [part for value in values for part in ("--session", value)]
+    exported = run_cli("--db", str(prefix_store), "export", "--format", "jsonl", *options)
+    assert [json.loads(row)["agent_id"] for row in exported.stdout.splitlines()] == expected
+    status = run_cli("--db", str(prefix_store), "status", "--format", "json", *options)
+    assert json.loads(status.stdout)["runs"] == len(expected)
+
+
+def test_purge_session_still_wants_the_whole_id(prefix_store: Path, run_cli) -> None:
+    result = run_cli("--db", str(prefix_store), "purge", "--session", "18f9a4b7", "--yes",
+                     "--format", "json")
+    assert json.loads(result.stdout) == {"runs": 0, "api_calls": 0}
