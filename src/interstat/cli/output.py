@@ -16,9 +16,19 @@ from rich.console import Console
 from rich.table import Table
 
 
+#: Piped output has no width: wide enough that no table cell is ever cut.
+PIPED_WIDTH = 10_000
+
+
 def console_for(stderr: bool = False) -> Console:
-    # soft_wrap keeps long paths on one line, so piped output stays greppable.
-    return Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=True)
+    """The one way to build a Console: markup off, whole lines when piped."""
+    console = Console(stderr=stderr, markup=False, highlight=False, emoji=False,
+                      soft_wrap=True)
+    if not console.is_terminal:
+        # soft_wrap keeps long lines whole and this width keeps table cells whole,
+        # so piped output stays greppable.
+        console.width = PIPED_WIDTH
+    return console
 
 
 def emit_json(data: Any) -> None:
