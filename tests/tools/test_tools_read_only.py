@@ -230,3 +230,26 @@ def test_a_log_left_on_a_read_only_disk_is_skipped_with_a_warning(
         result = run_cli("--db", str(folder / "metrics.db"), "status", "--format", "json")
     assert json.loads(result.stdout)["runs"] == 2
     assert "the newest runs may be missing" in caplog.text
+
+
+@pytest.mark.parametrize("command", [["status"], ["report"], ["export"],
+                                     ["purge", "--session", SESSION, "--yes"]])
+def test_an_empty_file_is_an_empty_store_to_readers(tmp_path: Path, run_cli,
+                                                    command: list[str]) -> None:
+    store = tmp_path / "metrics.db"
+    store.touch()
+    result = run_cli("--db", str(store), *command, code=1)
+    assert result.stderr == (f"Error: {store} is an empty store: nothing is recorded in it "
+                             "yet; run 'interstat analyze'\n")
+    assert store.stat().st_size == 0
+
+
+@pytest.mark.parametrize("command", [["init-db"], ["analyze", "--claude-dir", "."]])
+def test_an_empty_file_becomes_a_new_store(tmp_path: Path, run_cli, command: list[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "metrics.db"
+    store.touch()
+    run_cli("--db", str(store), *command)
+    result = run_cli("--db", str(store), "status", "--format", "json")
+    assert json.loads(result.stdout)["runs"] == 0

@@ -80,6 +80,23 @@ def _describe(error: sqlite3.Error, path: Path) -> str:
     return failure_message(error, path) or f"store {path}: {error}"
 
 
+def _require_content(path: Path) -> None:
+    """Refuse to read a store that is not there, or holds nothing yet.
+
+    SQLite takes an empty file for a new database: writers set it up, but a
+    reader would only find it "needs an upgrade".
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = None
+    if size is None:
+        raise StoreError(f"no store at {path} yet; run 'interstat init-db' or 'interstat analyze'")
+    if size == 0:
+        raise StoreError(f"{path} is an empty store: nothing is recorded in it yet; "
+                         "run 'interstat analyze'")
+
+
 def open_store(
     path: Path,
     *,
@@ -95,8 +112,8 @@ def open_store(
     file, folder or disk); any other caller gets a StoreError saying so,
     before SQLite leaves files beside the store.
     """
-    if not create and not path.exists():
-        raise StoreError(f"no store at {path} yet; run 'interstat init-db' or 'interstat analyze'")
+    if not create:
+        _require_content(path)
     if path.exists() and not os.access(path, os.W_OK):
         if not only_reads:
             raise StoreError(cannot_write_message(path, "the file is read-only"))
