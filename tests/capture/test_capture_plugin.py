@@ -154,6 +154,7 @@ def test_without_a_cli_other_events_are_silent(tmp_path: Path):
 
 def test_the_marker_follows_claude_config_dir_and_goes_once_the_cli_is_back(tmp_path: Path):
     home, first_root = tmp_path / "home", tmp_path / "config-a"
+    first_root.mkdir()  # Claude Code makes its config folder before any hook runs
     env = {"CLAUDE_CONFIG_DIR": f"{first_root},{tmp_path / 'config-b'}"}
     run_wrapper("SessionStart", home, env)
     marker = first_root / "interstat" / "cli-missing-notified"
@@ -161,6 +162,14 @@ def test_the_marker_follows_claude_config_dir_and_goes_once_the_cli_is_back(tmp_
     env["INTERSTAT_BIN"] = str(fake_cli(tmp_path / "bin"))
     assert run_wrapper("SessionStart", home, env).returncode == 0
     assert not marker.exists()
+
+
+def test_without_a_cli_a_missing_config_root_gets_no_folder(tmp_path: Path):
+    root = tmp_path / "nonexistent:" / "also"
+    done = run_wrapper("SessionStart", tmp_path / "home", {"CLAUDE_CONFIG_DIR": str(root)})
+    assert done.returncode == 0
+    assert "systemMessage" in json.loads(done.stdout)
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
 def test_the_wrapper_drives_the_real_cli_into_the_store(tmp_path: Path):
