@@ -24,16 +24,28 @@ from interstat.filters import RUN_TIME_SQL, Filters, where_clause
 FORMATS = ("csv", "jsonl", "parquet")
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
              ".parquet": "parquet", ".pq": "parquet"}
-PARQUET_HINT = "Parquet export needs pyarrow: pip install 'interstat[parquet]'"
+#: interstat is not on PyPI (an unrelated project has the name there): the
+#: extra comes from the clone it was installed from.
+PARQUET_HINT = (
+    "Parquet export needs pyarrow: install the 'parquet' extra from your interstat "
+    "clone (uv tool install '.[parquet]', or uv sync --extra parquet in a checkout)"
+)
 
 
 def format_for(output: str | None, chosen: str | None) -> str:
-    """The chosen format, else the one the output file's suffix names, else CSV."""
+    """The chosen format, else the one the output file's suffix names, else CSV.
+
+    A suffix of another format (``runs.xlsx``) is a ValueError: writing CSV
+    under that name would make a file its own program cannot open.
+    """
     if chosen:
         return chosen
-    if output and output != "-":
-        return _SUFFIXES.get(Path(output).suffix.lower(), "csv")
-    return "csv"
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    if suffix and suffix not in _SUFFIXES:
+        known = ", ".join(list(_SUFFIXES)[:-1]) + " or " + list(_SUFFIXES)[-1]
+        raise ValueError(f"export writes no {suffix} files; end the name with {known}, "
+                         "or give --format")
+    return _SUFFIXES.get(suffix, "csv")
 
 
 def run_columns(conn: sqlite3.Connection) -> list[tuple[str, str]]:

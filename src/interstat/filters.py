@@ -133,6 +133,11 @@ def _conditions(
     return conditions, parameters
 
 
+#: Dates in this range work in every time zone; outside it, a bound may not
+#: fit Python's datetime once turned into UTC (or into the end of its day).
+_SAFE_RANGE = "use a date between 0002-01-01 and 9998-12-31, or an age like 7d"
+
+
 def parse_moment(text: str, *, utc: bool = False, end_of_day: bool = False,
                  now: datetime | None = None) -> datetime:
     """A time given on the command line, as an aware datetime.
@@ -140,15 +145,28 @@ def parse_moment(text: str, *, utc: bool = False, end_of_day: bool = False,
     Accepts ISO dates and times (``2026-03-01``, ``2026-03-01T14:30``, with an
     optional offset or ``Z``) and ages (``90m``, ``12h``, ``7d``, ``2w``
     before ``now``). Times without an offset are local unless ``utc``. With
-    ``end_of_day``, a bare date means the end of that day.
+    ``end_of_day``, a bare date means the end of that day. A time Python
+    cannot hold, here or in UTC, is a ValueError that says so.
     """
     now = now or datetime.now(timezone.utc)
     text = text.strip()
+    try:
+        moment = _read_moment(text, utc, end_of_day, now)
+        sql_time(moment)  # the bound must also fit the stored format
+    except (OverflowError, _OutOfRange):
+        raise ValueError(f"{text!r} is out of range; {_SAFE_RANGE}") from None
+    return moment
+
+
+class _OutOfRange(Exception):
+    """A parsed time that its own zone or UTC cannot hold."""
+
+
+def _read_moment(text: str, utc: bool, end_of_day: bool, now: datetime) -> datetime:
     relative = _RELATIVE.match(text)
     if relative:
         amount, unit = int(relative.group(1)), _RELATIVE_UNITS[relative.group(2)]
         return now - timedelta(**{unit: amount})
-    zone = timezone.utc if utc else None
     try:
         day = date.fromisoformat(text)
     except ValueError:
@@ -157,9 +175,15 @@ def parse_moment(text: str, *, utc: bool = False, end_of_day: bool = False,
         moment = datetime.combine(day + timedelta(days=1 if end_of_day else 0), time())
     else:
         moment = _parse_datetime(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone) if zone else moment.astimezone()
-    return moment
+    if moment.tzinfo is not None:
+        return moment
+    if utc:
+        return moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone()
+    except ValueError as error:
+        # Near year 1 or 9999 the local offset pushes the year out of range.
+        raise _OutOfRange from error
 
 
 def _parse_datetime(text: str) -> datetime:
@@ -180,12 +204,13 @@ def _normal_project(value: str) -> str:
     return os.path.abspath(os.path.expanduser(value))
 
 
-def filters_from_options(
-    *, since: str | None = None, until: str | None = None, utc: bool = False,
-    project: Sequence[str] = (), agent: Sequence[str] = (), model: Sequence[str] = (),
-    session: Sequence[str] = (), workflow: Sequence[str] = (),
-) -> Filters:
-    """Filters from raw option values; OptionValueError names the wrong option."""
+def parse_window(since: str | None, until: str | None, *,
+                 utc: bool = False) -> tuple[datetime | None, datetime | None]:
+    """``--since`` and ``--until`` read (a bare ``until`` date includes its day).
+
+    OptionValueError names the option that is wrong, including an ``until``
+    that is not later than ``since``: such a window holds nothing.
+    """
     bounds: dict[str, datetime | None] = {"since": None, "until": None}
     for option, text in (("since", since), ("until", until)):
         try:
@@ -193,9 +218,24 @@ def filters_from_options(
                 bounds[option] = parse_moment(text, utc=utc, end_of_day=option == "until")
         except ValueError as error:
             raise OptionValueError(option, str(error)) from None
+    first, last = bounds["since"], bounds["until"]
+    if first is not None and last is not None and first >= last:
+        raise OptionValueError(
+            "until", f"{until!r} is not later than --since {since!r}; swap the two"
+        )
+    return first, last
+
+
+def filters_from_options(
+    *, since: str | None = None, until: str | None = None, utc: bool = False,
+    project: Sequence[str] = (), agent: Sequence[str] = (), model: Sequence[str] = (),
+    session: Sequence[str] = (), workflow: Sequence[str] = (),
+) -> Filters:
+    """Filters from raw option values; OptionValueError names the wrong option."""
+    first, last = parse_window(since, until, utc=utc)
     return Filters(
-        since=bounds["since"],
-        until=bounds["until"],
+        since=first,
+        until=last,
         projects=tuple(_normal_project(value) for value in project),
         agents=tuple(agent),
         models=tuple(model),
@@ -217,7 +257,8 @@ _OPTIONS = (
     click.option("--model", multiple=True, metavar="GLOB",
                  help="Runs whose model matches this glob; repeatable."),
     click.option("--session", multiple=True, metavar="ID",
-                 help="Runs of this session id (or glob); repeatable."),
+                 help="Runs of sessions whose id starts with this (8 characters are "
+                 "enough), or matches this glob; repeatable."),
     click.option("--workflow", multiple=True, metavar="ID",
                  help="Runs of this workflow id (or glob); repeatable."),
 )
@@ -225,12 +266,24 @@ _OPTIONS = (
 _OPTION_NAMES = ("since", "until", "utc", "project", "agent", "model", "session", "workflow")
 
 
+def session_glob(value: str) -> str:
+    """A ``--session`` value as a glob: an id, or the start of one, matches as a prefix.
+
+    Reports show the first characters of long ids; those are enough to name one.
+    """
+    return value if any(char in value for char in "*?[") else value + "*"
+
+
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the filter options to a click command; it receives ``filters: Filters``."""
+    """Add the filter options to a click command; it receives ``filters: Filters``.
+
+    Unlike ``purge --session``, which deletes, ``--session`` here takes an id prefix.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         raw = {name: kwargs.pop(name) for name in _OPTION_NAMES}
+        raw["session"] = tuple(session_glob(value) for value in raw["session"])
         try:
             kwargs["filters"] = filters_from_options(**raw)
         except OptionValueError as error:

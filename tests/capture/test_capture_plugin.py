@@ -92,6 +92,39 @@ def test_the_wrapper_finds_the_cli_and_passes_the_event_on(tmp_path: Path, where
     assert (folder / "stdin").read_bytes() == b'{"agent_id": "a1"}'
 
 
+def broken_cli(folder: Path, kind: str) -> Path:
+    """An ``interstat`` that cannot run (``missing-interpreter``) or fails (``exit-1``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "interstat"
+    first_line = "#!/nonexistent/python3\n" if kind == "missing-interpreter" else "#!/bin/sh\n"
+    script.write_text(first_line + 'echo "partial output"\nexit 1\n')
+    script.chmod(0o755)
+    return script
+
+
+@pytest.mark.parametrize(("kind", "status"), [("missing-interpreter", 127), ("exit-1", 1)])
+@pytest.mark.parametrize("event", ["PreToolUse", "SessionStart"])
+def test_a_broken_cli_never_fails_the_hook(tmp_path: Path, kind: str, status: int, event: str):
+    cli = broken_cli(tmp_path / "bin", kind)
+    done = run_wrapper(event, tmp_path / "home", {"INTERSTAT_BIN": str(cli)},
+                       stdin=dispatch_event("s-1", "toolu_1"))
+    assert (done.returncode, done.stdout) == (0, b"")
+    last = done.stderr.decode().splitlines()[-1]
+    assert last == (f"interstat: '{cli} hook {event}' exited with status {status}, so this "
+                    "event was not recorded; reinstall interstat or point INTERSTAT_BIN at "
+                    "a working one")
+
+
+def test_what_the_cli_prints_never_reaches_claude_code(tmp_path: Path):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    cli = folder / "interstat"
+    cli.write_text('#!/bin/sh\necho "not JSON"\ncat >/dev/null\n')
+    cli.chmod(0o755)
+    done = run_wrapper("SessionStart", tmp_path / "home", {"INTERSTAT_BIN": str(cli)})
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"not JSON\n")
+
+
 def test_interstat_bin_wins_over_path(tmp_path: Path):
     chosen, other = tmp_path / "chosen", tmp_path / "other"
     env = {"INTERSTAT_BIN": str(fake_cli(chosen)), "PATH": f"{other}:{BASE_PATH}"}
@@ -121,6 +154,7 @@ def test_without_a_cli_other_events_are_silent(tmp_path: Path):
 
 def test_the_marker_follows_claude_config_dir_and_goes_once_the_cli_is_back(tmp_path: Path):
     home, first_root = tmp_path / "home", tmp_path / "config-a"
+    first_root.mkdir()  # Claude Code makes its config folder before any hook runs
     env = {"CLAUDE_CONFIG_DIR": f"{first_root},{tmp_path / 'config-b'}"}
     run_wrapper("SessionStart", home, env)
     marker = first_root / "interstat" / "cli-missing-notified"
@@ -128,6 +162,14 @@ def test_the_marker_follows_claude_config_dir_and_goes_once_the_cli_is_back(tmp_
     env["INTERSTAT_BIN"] = str(fake_cli(tmp_path / "bin"))
     assert run_wrapper("SessionStart", home, env).returncode == 0
     assert not marker.exists()
+
+
+def test_without_a_cli_a_missing_config_root_gets_no_folder(tmp_path: Path):
+    root = tmp_path / "nonexistent:" / "also"
+    done = run_wrapper("SessionStart", tmp_path / "home", {"CLAUDE_CONFIG_DIR": str(root)})
+    assert done.returncode == 0
+    assert "systemMessage" in json.loads(done.stdout)
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
 def test_the_wrapper_drives_the_real_cli_into_the_store(tmp_path: Path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -36,6 +37,18 @@ def test_demo_prints_the_whole_report(tmp_path):
     assert len(list((tmp_path / "demo" / "sample" / "hooks").glob("*.json"))) == len(
         list((reviews_dir() / "hooks").glob("*.json"))
     )
+
+
+def paths_named(text: str) -> list[Path]:
+    return [Path(word) for word in text.split() if word.startswith("/")]
+
+
+def test_demo_names_only_paths_that_stay(tmp_path):
+    # Without --keep everything is removed at the end, so no path is printed.
+    assert paths_named(invoke("demo", "--format", "json").stderr) == []
+    kept = invoke("demo", "--format", "json", "--keep", str(tmp_path / "demo")).stderr
+    assert tmp_path / "demo" / "sample" in paths_named(kept)
+    assert all(path.exists() for path in paths_named(kept))
 
 
 @pytest.mark.xfail(

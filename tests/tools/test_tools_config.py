@@ -205,3 +205,9 @@ def test_config_command_names_a_db_option(tmp_path: Path, run_cli) -> None:
                                "json").stdout)
     db = next(row for row in shown["settings"] if row["key"] == "paths.db")
     assert db == {"key": "paths.db", "value": str(tmp_path / "x.db"), "source": "option"}
+
+
+def test_an_empty_db_option_is_a_usage_error(isolated_home: Path, run_cli) -> None:
+    result = run_cli("--db", "", "status", code=2)
+    assert "Invalid value for '--db': give the store's file path" in result.stderr
+    assert not (isolated_home / ".claude").exists()

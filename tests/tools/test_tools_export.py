@@ -86,6 +86,20 @@ def test_output_file_is_private_and_format_follows_suffix(store: Path, tmp_path:
     assert [p.name for p in target.parent.iterdir()] == ["runs.jsonl"]
 
 
+def test_an_unknown_suffix_is_refused_unless_format_is_given(store: Path, tmp_path: Path,
+                                                              run_cli) -> None:
+    target = tmp_path / "runs.xlsx"
+    result = run_cli("--db", str(store), "export", "--output", str(target), code=2)
+    assert "Invalid value for '--output': export writes no .xlsx files" in result.stderr
+    assert ".csv, .jsonl, .ndjson, .parquet or .pq, or give --format" in result.stderr
+    assert not target.exists()
+    run_cli("--db", str(store), "export", "--output", str(target), "--format", "csv")
+    assert target.read_text().startswith("run_id,")
+    # No suffix at all: CSV, as the help says.
+    run_cli("--db", str(store), "export", "--output", str(tmp_path / "runs"))
+    assert (tmp_path / "runs").read_text().startswith("run_id,")
+
+
 def test_parquet_round_trips(store: Path, tmp_path: Path, run_cli) -> None:
     parquet = pytest.importorskip("pyarrow.parquet", reason="install the 'parquet' extra")
     target = tmp_path / "runs.parquet"
@@ -105,7 +119,10 @@ def test_parquet_without_pyarrow_says_what_to_install(store: Path, tmp_path: Pat
     target = tmp_path / "runs.parquet"
     result = run_cli("--db", str(store), "export", "--output", str(target), code=1)
     assert result.stderr == f"Error: {PARQUET_HINT}\n"
-    assert "pip install 'interstat[parquet]'" in PARQUET_HINT
+    # The PyPI project called interstat is another one: never send users there.
+    assert "pip install" not in PARQUET_HINT
+    assert "uv tool install '.[parquet]'" in PARQUET_HINT
+    assert "uv sync --extra parquet" in PARQUET_HINT
     assert not target.exists()
     assert list(tmp_path.glob("*.partial")) == []
 

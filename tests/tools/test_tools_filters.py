@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -153,3 +154,84 @@ def test_bad_time_option_is_a_usage_error(run_cli) -> None:
     result = run_cli("export", "--since", "last tuesday", code=2)
     assert "Invalid value for '--since'" in result.stderr
     assert "2026-03-01" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        # 99999999 days before now is about 271,000 years ago: before year 1.
+        (["report", "--since", "99999999d"], "--since"),
+        (["status", "--since", "99999999d"], "--since"),
+        (["export", "--until", "99999999999999d"], "--until"),
+        # The end of 9999-12-31 is the start of year 10000.
+        (["report", "--until", "9999-12-31"], "--until"),
+        (["purge", "--before", "99999999d", "--yes"], "--before"),
+        (["analyze", "--since", "99999999d"], "--since"),
+    ],
+)
+def test_out_of_range_times_are_a_usage_error(run_cli, tmp_path: Path, args: list[str],
+                                              option: str) -> None:
+    new_store(tmp_path / "metrics.db").close()
+    result = run_cli("--db", str(tmp_path / "metrics.db"), *args, code=2)
+    assert f"Invalid value for '{option}'" in result.stderr
+    assert "out of range" in result.stderr
+    assert "0002-01-01" in result.stderr
+
+
+def test_year_one_in_local_time_is_out_of_range(tokyo_time) -> None:
+    # Midnight of 0001-01-01 in Tokyo is nine hours before year 1 begins in UTC.
+    with pytest.raises(ValueError, match="out of range; use a date between 0002-01-01"):
+        parse_moment("0001-01-01")
+    assert parse_moment("0002-01-01") == datetime(1, 12, 31, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("command", ["report", "status", "export", "analyze"])
+def test_since_after_until_is_a_usage_error(run_cli, tmp_path: Path, command: str) -> None:
+    new_store(tmp_path / "metrics.db").close()
+    result = run_cli("--db", str(tmp_path / "metrics.db"), command, "--utc",
+                     "--since", "2026-03-05", "--until", "2026-03-01", code=2)
+    assert "Invalid value for '--until'" in result.stderr
+    assert "not later than --since '2026-03-05'" in result.stderr
+
+
+def test_since_and_until_on_one_day_keep_that_day() -> None:
+    filters = filters_from_options(since="2026-03-01", until="2026-03-01", utc=True)
+    assert (filters.since, filters.until) == (datetime(2026, 3, 1, tzinfo=UTC),
+                                              datetime(2026, 3, 2, tzinfo=UTC))
+
+
+@pytest.fixture
+def prefix_store(tmp_path: Path) -> Path:
+    store = tmp_path / "prefix.db"
+    conn = new_store(store)
+    for session, agent in (("18f9a4b7-aaaa", "a1"), ("18f9a4b7-aaaa", "a2"),
+                           ("18f9a4b8-bbbb", "a3"), ("28f9a4b7-cccc", "a4")):
+        add_run(conn, session, agent_id=agent, started_at="2026-03-01T09:00:00.000Z")
+    conn.close()
+    return store
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["18f9a4b7"], ["a1", "a2"]),           # the first 8 characters, as reports show
+        (["18f9a4b7-aaaa"], ["a1", "a2"]),      # the whole id
+        (["18f9a4b"], ["a1", "a2", "a3"]),
+        (["18f9a4b7", "28f9"], ["a1", "a2", "a4"]),
+        (["*cccc"], ["a4"]),                    # a glob is used as written
+        (["8f9a4b7"], []),                      # a prefix, not any part
+    ],
+)
+def test_session_takes_an_id_prefix_or_a_glob(prefix_store: Path, run_cli, values,
+                                              expected) -> None:
+    options = [part for value in values for part in ("--session", value)]
+    exported = run_cli("--db", str(prefix_store), "export", "--format", "jsonl", *options)
+    assert [json.loads(row)["agent_id"] for row in exported.stdout.splitlines()] == expected
+    status = run_cli("--db", str(prefix_store), "status", "--format", "json", *options)
+    assert json.loads(status.stdout)["runs"] == len(expected)
+
+
+def test_purge_session_still_wants_the_whole_id(prefix_store: Path, run_cli) -> None:
+    result = run_cli("--db", str(prefix_store), "purge", "--session", "18f9a4b7", "--yes",
+                     "--format", "json")
+    assert json.loads(result.stdout) == {"runs": 0, "api_calls": 0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,7 +74,21 @@ def find_transcripts(
 
 
 def belongs_to_session(found: FoundFile, session_id: str, head: bytes) -> bool:
-    """Whether a file holds lines of ``session_id`` (by path, else by content)."""
-    if session_id in found.path.parts or found.path.stem == session_id:
+    """Whether ``found`` is one of the transcripts of the session ``session_id``.
+
+    Those are its session file ``<id>.jsonl``, every file under its ``<id>/``
+    folder (sub-agents, workflows, side transcripts), and the flat
+    ``agent-*.jsonl`` files of 2.0.28 to 2.1.1 whose lines carry
+    ``"sessionId":"<id>"``. The id is matched whole: a part of one matches
+    nothing.
+    """
+    try:
+        relative = found.path.relative_to(found.projects_dir)
+    except ValueError:
+        relative = found.path
+    if relative.name == f"{session_id}.jsonl" or session_id in relative.parent.parts:
         return True
-    return session_id.encode() in head
+    if not _is_agent_file(relative):
+        return False
+    field = rb'"sessionId"\s*:\s*"' + re.escape(session_id.encode()) + rb'"'
+    return re.search(field, head) is not None

@@ -16,6 +16,7 @@ from interstat.capture.intake import parse_input, read_input
 from interstat.capture.observe import BadInput, extract
 from interstat.capture.warn import reset, warn
 from interstat.capture.writer import save
+from interstat.errors import InterstatError
 from interstat.store.paths import resolve_store_path
 from interstat.store.times import utc_now
 from interstat.store.values import sha256
@@ -28,6 +29,8 @@ def run_hook(args: list[str]) -> int:
     reset()
     try:
         _handle(args)
+    except InterstatError as error:  # such as a config root that does not exist
+        warn(f"{error}; event lost")
     except Exception as error:  # noqa: BLE001 - a bug must not break the session
         warn(f"hook failed: {type(error).__name__}: {error}")
     return 0

@@ -58,6 +58,9 @@ class _Group(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db_path: str | None, verbose: int, quiet: bool) -> None:
     """Measure what Claude Code sub-agent runs really cost."""
+    if db_path == "":
+        # An empty --db would quietly mean the default store.
+        raise click.BadParameter("give the store's file path", param_hint="'--db'")
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
         min(verbose, 2)
     ]

@@ -27,5 +27,9 @@ class Settings:
                    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> sqlite3.Connection:
         return open_store(self.store_path, create=create, busy_timeout_ms=busy_timeout_ms)
 
+    def read_store(self) -> sqlite3.Connection:
+        """The store for a command that only reads: read-only when it cannot be written."""
+        return open_store(self.store_path, create=False, only_reads=True)
+
 
 pass_settings = click.make_pass_decorator(Settings, ensure=True)

@@ -1,13 +1,14 @@
 """One way to print: a rich Console with markup off, JSON for machines.
 
 Text from transcripts must never be read as rich markup, so markup and
-highlighting are off everywhere. rich already drops colour when NO_COLOR is
-set or the output is not a terminal.
+highlighting are off everywhere. Output that is piped, or printed under
+NO_COLOR, carries no colours and no styles.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -16,9 +17,22 @@ from rich.console import Console
 from rich.table import Table
 
 
+#: Piped output has no width: wide enough that no table cell is ever cut.
+PIPED_WIDTH = 10_000
+
+
 def console_for(stderr: bool = False) -> Console:
-    # soft_wrap keeps long paths on one line, so piped output stays greppable.
-    return Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=True)
+    """The one way to build a Console: markup off, plain when piped or under NO_COLOR."""
+    # rich's own NO_COLOR support drops colours but keeps bold and underline;
+    # without a colour system it writes no styles at all (https://no-color.org).
+    plain = bool(os.environ.get("NO_COLOR"))
+    console = Console(stderr=stderr, markup=False, highlight=False, emoji=False,
+                      soft_wrap=True, color_system=None if plain else "auto")
+    if not console.is_terminal:
+        # soft_wrap keeps long lines whole and this width keeps table cells whole,
+        # so piped output stays greppable.
+        console.width = PIPED_WIDTH
+    return console
 
 
 def emit_json(data: Any) -> None:

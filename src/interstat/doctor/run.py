@@ -21,6 +21,8 @@ class Targets:
     store: Path
     claude_dirs: tuple[Path, ...]
     findings: tuple[Finding, ...]
+    #: False when no store can be placed (its config root is missing): nothing to check.
+    has_store: bool = True
 
 
 def find_targets(explicit_db: str | None) -> Targets:
@@ -33,11 +35,16 @@ def find_targets(explicit_db: str | None) -> Targets:
                        (Finding("config", PROBLEM, f"{error}; until then defaults apply"),))
     found = Finding("config", OK, f"{config.file} is valid" if config.file.is_file()
                     else f"no {config.file}; defaults apply")
-    return Targets(resolve_store_path(explicit_db), config.paths.claude_dirs, (found,))
+    try:
+        store = resolve_store_path(explicit_db)
+    except ConfigError as error:  # a CLAUDE_CONFIG_DIR folder that does not exist
+        return Targets(default_store_path(), config.paths.claude_dirs,
+                       (found, Finding("config", PROBLEM, str(error))), has_store=False)
+    return Targets(store, config.paths.claude_dirs, (found,))
 
 
 def run_checks(targets: Targets) -> list[Finding]:
-    findings = [*targets.findings, *check_store(targets.store)]
+    findings = [*targets.findings, *(check_store(targets.store) if targets.has_store else [])]
     for root in targets.claude_dirs:
         findings += check_plugin(root)
         findings.append(check_transcripts(root))

@@ -39,6 +39,18 @@ def damaged_message(error: sqlite3.Error, path: Path) -> str | None:
     return None
 
 
+def cannot_write_message(path: Path, reason: str) -> str:
+    return (
+        f"cannot write the store at {path}: {reason}; check that you may write it and "
+        "its folder (permissions, a read-only disk or an immutable file)"
+    )
+
+
+def _cannot_write(error: sqlite3.Error) -> bool:
+    text = str(error)
+    return "readonly" in text or "unable to open" in text
+
+
 def failure_message(error: sqlite3.Error, path: Path) -> str | None:
     """The one-line message for a store error the user can act on, else None (a bug).
 
@@ -54,8 +66,8 @@ def failure_message(error: sqlite3.Error, path: Path) -> str | None:
             f"cannot write the store at {path}: {text}; free some disk space (or check "
             "the disk) and run the command again"
         )
-    if "readonly" in text or "unable to open" in text:
-        return f"cannot write the store at {path}: {text}; check the folder's permissions"
+    if _cannot_write(error):
+        return cannot_write_message(path, text)
     if "locked" in text:
         return (
             f"the store at {path} stayed locked by another process; "
@@ -68,19 +80,44 @@ def _describe(error: sqlite3.Error, path: Path) -> str:
     return failure_message(error, path) or f"store {path}: {error}"
 
 
+def _require_content(path: Path) -> None:
+    """Refuse to read a store that is not there, or holds nothing yet.
+
+    SQLite takes an empty file for a new database: writers set it up, but a
+    reader would only find it "needs an upgrade".
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = None
+    if size is None:
+        raise StoreError(f"no store at {path} yet; run 'interstat init-db' or 'interstat analyze'")
+    if size == 0:
+        raise StoreError(f"{path} is an empty store: nothing is recorded in it yet; "
+                         "run 'interstat analyze'")
+
+
 def open_store(
     path: Path,
     *,
     create: bool = True,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    only_reads: bool = False,
 ) -> sqlite3.Connection:
     """Open (and when ``create``, create or migrate) the store at ``path``.
 
     The connection is in autocommit mode: callers open their own
-    transactions, ``BEGIN IMMEDIATE`` for writes.
+    transactions, ``BEGIN IMMEDIATE`` for writes. A caller that ``only_reads``
+    gets a read-only connection to a store it cannot write (a read-only
+    file, folder or disk); any other caller gets a StoreError saying so,
+    before SQLite leaves files beside the store.
     """
-    if not create and not path.exists():
-        raise StoreError(f"no store at {path} yet; run 'interstat init-db' or 'interstat analyze'")
+    if not create:
+        _require_content(path)
+    if path.exists() and not os.access(path, os.W_OK):
+        if not only_reads:
+            raise StoreError(cannot_write_message(path, "the file is read-only"))
+        return open_read_only(path, busy_timeout_ms)
     try:
         if create:
             _make_private_folder(path.parent)
@@ -89,22 +126,76 @@ def open_store(
     except (OSError, sqlite3.Error) as error:
         raise StoreError(f"cannot open the store at {path}: {error}") from error
     try:
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        _prepare(conn, path, create, busy_timeout_ms)
+    except sqlite3.Error as error:
+        conn.close()
+        if only_reads and _cannot_write(error):
+            # The folder cannot take the -shm file a WAL store needs.
+            return open_read_only(path, busy_timeout_ms)
+        raise StoreError(_describe(error, path)) from error
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, create: bool,
+             busy_timeout_ms: int) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    try:
         migrations.check_ownership(conn)
         if create:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             migrations.migrate(conn, utc_now())
-        elif not migrations.is_current(conn):
-            raise StoreError(f"the store at {path} needs an upgrade; run 'interstat init-db'")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.Error as error:
-        conn.close()
-        raise StoreError(_describe(error, path)) from error
     except StoreError as error:
-        conn.close()
         raise StoreError(f"{path}: {error}") from error
+    if not create and not migrations.is_current(conn):
+        raise StoreError(f"the store at {path} needs an upgrade; run 'interstat init-db'")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def open_read_only(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+                   ) -> sqlite3.Connection:
+    """A read-only connection to the current store at ``path``; nothing is written.
+
+    SQLite reads a WAL store read-only when it may use or create the
+    ``-shm`` file beside it. On read-only media without one, the last resort
+    is to read the main file as it stands (``immutable=1``), which misses
+    what the write-ahead log holds, if anything.
+    """
+    uri = path.absolute().as_uri()
+    try:
+        return _connect_prepared(f"{uri}?mode=ro", path, busy_timeout_ms)
+    except sqlite3.Error as error:
+        if not _cannot_write(error):
+            raise StoreError(_describe(error, path)) from error
+    _warn_if_log_unread(path)
+    try:
+        return _connect_prepared(f"{uri}?immutable=1", path, busy_timeout_ms)
+    except sqlite3.Error as error:
+        raise StoreError(_describe(error, path)) from error
+
+
+def _connect_prepared(uri: str, path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    try:
+        _prepare(conn, path, False, busy_timeout_ms)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _warn_if_log_unread(path: Path) -> None:
+    log_file = path.with_name(path.name + "-wal")
+    try:
+        unread = log_file.stat().st_size > 0
+    except OSError:
+        return
+    if unread:
+        import logging  # only here: the hook path never reads a store read-only
+
+        logging.getLogger(__name__).warning(
+            "%s cannot be read with its write-ahead log on this read-only disk; "
+            "the newest runs may be missing", path)

@@ -21,8 +21,23 @@ CONFIG_FILE_NAME = "config.toml"
 def claude_config_roots() -> list[Path]:
     """Every Claude config root this user has, in the order Claude Code reads them."""
     raw = os.environ.get("CLAUDE_CONFIG_DIR", "")
-    roots = [Path(part).expanduser() for part in raw.split(",") if part.strip()]
+    roots = [Path(part.strip()).expanduser() for part in raw.split(",") if part.strip()]
     return roots or [Path.home() / ".claude"]
+
+
+def missing_config_root() -> Path | None:
+    """The first ``$CLAUDE_CONFIG_DIR`` folder when it does not exist, else None.
+
+    No store is made under such a folder: it is most likely a typo, or a list
+    written with ':' (Claude Code separates folders with commas). The default
+    ``~/.claude`` may be created.
+    """
+    if not os.environ.get("CLAUDE_CONFIG_DIR", "").strip(", "):
+        return None
+    root = claude_config_roots()[0]
+    if root.is_dir() or root == Path.home() / ".claude":
+        return None
+    return root
 
 
 def default_store_path() -> Path:
@@ -73,12 +88,23 @@ def configured_store_path() -> Path | None:
 
 
 def resolve_store_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The store in effect; ConfigError when it would sit in a missing config root."""
     if explicit:
         return Path(explicit).expanduser()
     from_env = os.environ.get("INTERSTAT_DB")
     if from_env:
         return Path(from_env).expanduser()
-    return configured_store_path() or default_store_path()
+    configured = configured_store_path()
+    if configured is not None:
+        return configured
+    missing = missing_config_root()
+    if missing is not None:
+        colons = ", not colons" if ":" in str(missing) else ""
+        raise ConfigError(
+            f"CLAUDE_CONFIG_DIR names {missing}, which does not exist; create it, correct "
+            f"CLAUDE_CONFIG_DIR (folders are separated by commas{colons}), or give --db"
+        )
+    return default_store_path()
 
 
 def spool_path(store_path: Path) -> Path:

@@ -1,7 +1,8 @@
 """The report as rich tables on a terminal, plain ASCII text when piped.
 
-rich already drops colour when NO_COLOR is set or the output is not a
-terminal; the table lines are ASCII too then, so piped text stays plain.
+The console (``interstat.cli.output.console_for``) writes no styles when the
+output is not a terminal or NO_COLOR is set; piped table lines are ASCII
+too, so piped text stays plain.
 """
 
 from __future__ import annotations

@@ -33,16 +33,15 @@ def default_claude_dirs() -> list[Path]:
     return roots
 
 
-def _moment(value: str | None, option: str, utc: bool) -> datetime | None:
-    """A --since/--until value read as report and export read theirs."""
-    from interstat.filters import parse_moment
+def _window(since: str | None, until: str | None,
+            utc: bool) -> tuple[datetime | None, datetime | None]:
+    """--since/--until read as report and export read theirs."""
+    from interstat.filters import OptionValueError, parse_window
 
-    if value is None:
-        return None
     try:
-        return parse_moment(value, utc=utc, end_of_day=option == "until")
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint=f"'--{option}'") from error
+        return parse_window(since, until, utc=utc)
+    except OptionValueError as error:
+        raise click.BadParameter(str(error), param_hint=f"'--{error.option}'") from error
 
 
 def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
@@ -76,7 +75,9 @@ def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
     help="A Claude config root (holding projects/); repeat for several. "
     "Default: $CLAUDE_CONFIG_DIR entries or ~/.claude, and ~/.config/claude.",
 )
-@click.option("--session", help="Only this session's transcripts.")
+@click.option("--session", metavar="ID",
+              help="Only this session's transcripts: its <ID>.jsonl, its <ID>/ folder and "
+              "flat agent files of that session. The whole id, not a part of it.")
 @click.option("--since", metavar="WHEN",
               help="Only lines from this time on: 2026-03-01, 2026-03-01T14:30, or an age like 7d.")
 @click.option("--until", metavar="WHEN",
@@ -100,7 +101,7 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
     for root in claude_dirs:
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a folder", param_hint="--claude-dir")
-    first, last = _moment(since, "since", utc), _moment(until, "until", utc)
+    first, last = _window(since, until, utc)
     conn = settings.open_store(busy_timeout_ms=ANALYZE_BUSY_TIMEOUT_MS)
     try:
         # Events the hooks could not write (a locked store) wait in the spool.

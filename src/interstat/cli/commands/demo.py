@@ -32,7 +32,12 @@ def demo(output_format: str, keep: Path | None) -> None:
         workdir = keep or Path(scratch)
         workdir.mkdir(parents=True, exist_ok=True)
         result = run_demo(workdir)
-        _say(f"Sample: {result.sample_dir}")
+        if keep:
+            _say(f"Sample: {result.sample_dir}")
+        else:
+            # The folder goes when the demo ends: naming it would point nowhere.
+            _say("Sample: the bundled reviews transcripts, in a temporary folder removed "
+                 "at the end (--keep DIR keeps them)")
         _say(f"Hook events: {result.hook_files} "
              + ("replayed through capture" if result.hooks_replayed else "not replayed"))
         analyzed = result.analyze

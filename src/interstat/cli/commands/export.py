@@ -17,7 +17,8 @@ from interstat.filters import Filters, filter_options
 
 @click.command("export")
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
-              help="Default: from the output file's suffix, else csv.")
+              help="Default: from the output file's suffix (.csv, .jsonl, .ndjson, .parquet, "
+              ".pq; another suffix is an error), else csv.")
 @click.option("--output", "-o", default="-", metavar="FILE|-",
               help="Where to write (default: standard output).")
 @filter_options
@@ -28,12 +29,15 @@ def export(settings: Settings, output_format: str | None, output: str,
 
     Every agent_runs column, one row per run, oldest first.
     """
-    chosen = format_for(output, output_format)
+    try:
+        chosen = format_for(output, output_format)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--output'") from error
     sys.stdout.flush()
     stdout = sys.stdout.buffer
     if output == "-" and chosen == "parquet" and stdout.isatty():
         raise InterstatError("Parquet is binary: give --output FILE.parquet or pipe the output")
-    conn = settings.open_store(create=False)
+    conn = settings.read_store()
     try:
         target = None if output == "-" else Path(output).expanduser()
         count = export_runs(conn, filters, chosen, target, stdout)

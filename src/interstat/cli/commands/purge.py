@@ -27,7 +27,8 @@ def _selection(before: str | None, utc: bool, session: tuple[str, ...],
 @click.option("--before", metavar="WHEN",
               help="Runs that started before this time (2026-03-01, 2026-03-01T14:30, 30d).")
 @click.option("--utc", is_flag=True, help="Read --before as UTC, not local time.")
-@click.option("--session", multiple=True, metavar="ID", help="Runs of this session; repeatable.")
+@click.option("--session", multiple=True, metavar="ID",
+              help="Runs of this session: the whole id, or a glob; repeatable.")
 @click.option("--project", multiple=True, metavar="PATH",
               help="Runs in this project folder; repeatable.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before deleting.")

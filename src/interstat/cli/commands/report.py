@@ -62,11 +62,7 @@ def print_report(report, output_format: str) -> None:
     from interstat_reports.render.table import render_table
 
     if output_format == "table":
-        console = console_for()
-        if not console.is_terminal:
-            # Piped output has no width; keep wide tables on one line each.
-            console.width = max(console.width, 160)
-        render_table(report, console)
+        render_table(report, console_for())
         return
     renderer = {"json": render_json, "markdown": render_markdown, "csv": render_csv}
     sys.stdout.write(renderer[output_format](report))
@@ -102,7 +98,7 @@ def report(settings: Settings, section_names: tuple[str, ...], list_sections: bo
         _list_sections(available, output_format)
         return
     sections = choose_sections(available, section_names)
-    conn = settings.open_store(create=False)
+    conn = settings.read_store()
     try:
         context = report_context(conn, filters, options)
         built = build_report(context, sections)

@@ -57,7 +57,7 @@ def status(settings: Settings, output_format: str, baseline_runs: int | None,
     from interstat_reports.status import read_status
 
     baseline = baseline_runs or load_config().thresholds.baseline_runs
-    conn = settings.open_store(create=False)
+    conn = settings.read_store()
     try:
         result = read_status(conn, filters, baseline)
     finally:
