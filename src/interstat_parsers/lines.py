@@ -18,6 +18,9 @@ import attrs
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
 _DISCARD_CHUNK = 1024 * 1024
+#: Read buffer: with the default 8 KiB, lines of many KB are assembled from
+#: several reads and ``readline`` costs several times the bytes it returns.
+_READ_BUFFER = 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -53,7 +56,7 @@ class LineReader:
     def __iter__(self) -> Iterator[RawLine | BadLine]:
         self.start = max(self.start, 0)
         self.consumed = self.start
-        with open(self.path, "rb") as stream:
+        with open(self.path, "rb", buffering=_READ_BUFFER) as stream:
             stream.seek(self.start)
             yield from self._lines(stream)
 
