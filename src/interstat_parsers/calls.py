@@ -75,6 +75,11 @@ class CallBook:
             version=version,
         )
 
+    def repeat(self, key: str, message: dict) -> None:
+        """Another line of a known call with the same usage: it may carry the stop."""
+        known = self._calls[key]
+        known.stopped = known.stopped or bool(message.get("stop_reason"))
+
     def facts(self, resolve_owner: Callable[[str], str] = str) -> Iterator[ApiCall]:
         for key, call in self._calls.items():
             # In the affected versions a response whose closing line was never

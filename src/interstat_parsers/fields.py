@@ -43,6 +43,8 @@ def text(value: Any) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    if value.isascii():  # nearly every id and stamp; no encoding needed to know
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -56,6 +58,8 @@ def flag(value: Any) -> bool | None:
 
 def count(value: Any) -> int | None:
     """A non-negative integer, or None (booleans are not counts)."""
+    if type(value) is int:  # what JSON gives; bool is a subclass, not this type
+        return value if value >= 0 else None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     return None

@@ -39,6 +39,9 @@ class Scan:
     _unanswered: set[bytes] = attrs.field(factory=set)
     # One notification is queued, attached and delivered: report it once.
     _notified: set[tuple[str, str]] = attrs.field(factory=set)
+    # The lines of one response follow each other, each repeating its usage:
+    # the last call's key and raw usage spare a repeat from being read again.
+    _last_call: tuple[str, dict] | None = None
     _file_version: Version | None = attrs.field(init=False)
     _fallback_session: str = attrs.field(init=False)
 
@@ -108,10 +111,16 @@ class Scan:
 
     def _call(self, line: dict, message: dict, owner: str, item: RawLine) -> Iterator[Fact]:
         raw_usage = message.get("usage")
+        key = call_key(line, message)
+        last = self._last_call
+        if last is not None and last[0] == key and last[1] == raw_usage:
+            # Same call, same counts: only its stop reason may be new.
+            self.calls.repeat(key, message)
+            if not self.request.strict:
+                return
         reading = read_usage(raw_usage)
         if self.request.strict and reading.unknown_keys:
             yield SkippedLine("unknown-usage-key", item.number, item.offset)
-        key = call_key(line, message)
         if reading.usage is None or key is None or not isinstance(raw_usage, dict):
             yield SkippedLine("bad-field", item.number, item.offset)
             return
@@ -120,6 +129,7 @@ class Scan:
             key, line, message, reading.usage,
             owner=owner, session_id=self._session(line), version=version,
         )
+        self._last_call = (key, raw_usage)
 
     def _notifications(self, line: dict) -> Iterator[Fact]:
         for result in notifications_in(line, self._dispatch_ids, self._session(line)):

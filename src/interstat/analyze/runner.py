@@ -1,4 +1,9 @@
-"""One analyze pass: every transcript file, read from where the last pass stopped."""
+"""One analyze pass: every transcript file, read from where the last pass stopped.
+
+The main process finds the files and skips those that did not change; worker
+processes (``analyze.pool``) parse the rest; the main process applies their
+facts in file order and records how far each file was read.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import logging
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -18,17 +24,23 @@ from interstat.analyze.discover import (
     belongs_to_session,
     find_transcripts,
 )
-from interstat.analyze.select import choose_parser, read_head
+from interstat.analyze.jobs import FileJob, FileOutcome, JobReader, prepare, problem_text
+from interstat.analyze.pool import TaskRunner, plan_tasks, worker_count
+from interstat.analyze.progress import bytes_to_read, save_progress, stored_progress, unchanged
+from interstat.analyze.select import read_head
+from interstat.analyze.window import TimeWindow
 from interstat.errors import FormatError
 from interstat.plugins import PluginHost, load_plugins
-from interstat.records import ApiCall, Dispatch, Fact, ReadUpTo, RunTranscript, SkippedLine
-from interstat.registry import ParseRequest, SourceFile, TranscriptParser
+from interstat.records import Fact, ReadUpTo, SkippedLine
+from interstat.registry import ParseRequest
 from interstat.store.connect import utc_now
 
 log = logging.getLogger(__name__)
 
 #: Facts applied between commits, so hooks waiting on the lock are not starved.
 FACTS_PER_COMMIT = 5000
+
+OnFile = Callable[[FoundFile], None]
 
 
 @attrs.define
@@ -59,139 +71,154 @@ class AnalyzeSummary:
         }
 
 
-@attrs.frozen
-class TimeWindow:
-    since: datetime | None = None
-    until: datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.since is not None or self.until is not None
-
-    def file_may_match(self, found: FoundFile) -> bool:
-        # A file last written before ``since`` holds nothing newer.
-        return self.since is None or found.mtime_ns >= self.since.timestamp() * 1e9
-
-    def keeps(self, fact: Fact) -> bool:
-        stamp = _fact_time(fact)
-        if stamp is None:
-            return True
-        moment = _parse(stamp)
-        if moment is None:
-            return True
-        if self.since and moment < self.since:
-            return False
-        return not (self.until and moment > self.until)
-
-
-def _fact_time(fact: Fact) -> str | None:
-    if isinstance(fact, (ApiCall, Dispatch)):
-        return fact.timestamp
-    if isinstance(fact, RunTranscript):
-        return fact.started_at
-    return None
-
-
-def _parse(stamp: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _progress_row(conn: sqlite3.Connection, path: Path) -> tuple | None:
-    return conn.execute(
-        "SELECT size, mtime_ns, read_offset, parser FROM transcript_files WHERE path = ?",
-        (str(path),),
-    ).fetchone()
-
-
-def _start_offset(found: FoundFile, stored: tuple | None, parser: TranscriptParser) -> int | None:
-    """Where to start reading, or None when the file has not changed."""
-    if stored is None:
-        return 0
-    size, mtime_ns, read_offset, parser_name = stored
-    if size == found.size and mtime_ns == found.mtime_ns:
-        return None
-    if found.size < read_offset or parser_name != parser.name or not parser.resumable:
-        return 0
-    return read_offset
-
-
-def _save_progress(conn, found: FoundFile, offset: int, parser: str, skipped: int) -> None:
-    conn.execute(
-        """
-        INSERT INTO transcript_files (path, size, mtime_ns, read_offset, parser,
-                                      skipped_lines, parsed_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
-            read_offset = excluded.read_offset, parser = excluded.parser,
-            skipped_lines = transcript_files.skipped_lines + excluded.skipped_lines,
-            parsed_at = excluded.parsed_at
-        """,
-        (str(found.path), found.size, found.mtime_ns, offset, parser, skipped, utc_now()),
-    )
-
-
 class _Pass:
-    """State of one analyze pass over many files."""
+    """Applies the files' facts, in order, in bounded write transactions."""
 
     def __init__(self, conn: sqlite3.Connection, host: PluginHost, strict: bool,
-                 window: TimeWindow, summary: AnalyzeSummary):
+                 window: TimeWindow, summary: AnalyzeSummary, on_file: OnFile | None):
         self.conn = conn
-        self.parsers = host.parsers()
-        self.strict = strict
+        self.reader = JobReader(host.parsers(), strict)
         self.window = window
         self.summary = summary
+        self.on_file = on_file
         self.applier = FactApplier(conn, utc_now(), host.correlators(), host.findings_counters())
         self.updated_runs: set[int] = set()
+        self.pending = 0
 
-    def read_file(self, found: FoundFile, head: bytes) -> None:
-        source = SourceFile(found.path, found.projects_dir, head, found.size)
-        parser = choose_parser(source, self.parsers)
-        start = _start_offset(found, _progress_row(self.conn, found.path), parser)
-        if start is None:
-            self.summary.files_unchanged += 1
-            return
-        log.info("%s: %s from byte %d", found.path, parser.name, start)
-        facts = parser.parse(ParseRequest(source, start, self.strict))
-        offset, skipped = self._apply_all(facts, start)
-        # A filtered pass saw only part of the file: the next full pass must
-        # read it all again, so it records no progress.
-        if not self.window.active:
-            _save_progress(self.conn, found, offset, parser.name, skipped)
+    def run(self, jobs: list[tuple[FileJob, int]]) -> None:
+        runner = TaskRunner(self.reader, worker_count())
+        try:
+            with closing(runner.results(plan_tasks(jobs))) as results:
+                for task, outcomes in results:
+                    if outcomes is None:
+                        self._stream(task.jobs[0])
+                    else:
+                        self._apply_outcomes(outcomes)
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _apply_outcomes(self, outcomes: list[FileOutcome]) -> None:
+        self._begin()
+        for outcome in outcomes:
+            self._announce(outcome.found)
+            if outcome.problem is not None:
+                self.summary.problems.append(outcome.problem)
+            elif outcome.start is None:
+                self.summary.files_unchanged += 1
+            else:
+                offset, skipped = self._apply_facts(outcome.facts, outcome.start)
+                self._file_done(outcome.found, outcome.parser, outcome.start, offset, skipped)
         self._commit()
-        self.summary.files_read += 1
-        self.summary.bytes_read += found.size - start
-        self.summary.parsers[parser.name] += 1
 
-    def _apply_all(self, facts: Iterable[Fact], offset: int) -> tuple[int, int]:
+    def _stream(self, job: FileJob) -> None:
+        """Read a huge file here, applying its facts as they come."""
+        self._announce(job.found)
+        try:
+            prepared = prepare(job, self.reader.parsers)
+            if prepared.start is None:
+                self.summary.files_unchanged += 1
+                return
+            request = ParseRequest(prepared.source, prepared.start, self.reader.strict)
+            self._begin()
+            offset, skipped = self._apply_facts(prepared.parser.parse(request), prepared.start)
+            self._file_done(job.found, prepared.parser.name, prepared.start, offset, skipped)
+            self._commit()
+        except (OSError, FormatError) as error:
+            self._rollback()
+            self.summary.problems.append(problem_text(job.found, error))
+
+    def _announce(self, found: FoundFile) -> None:
+        if self.on_file:
+            self.on_file(found)
+
+    def _apply_facts(self, facts: Iterable[Fact], offset: int) -> tuple[int, int]:
         skipped = 0
-        pending = 0
-        self.conn.execute("BEGIN IMMEDIATE")
+        filtered = self.window.active
         for fact in facts:
             if isinstance(fact, ReadUpTo):
                 offset = fact.offset
             elif isinstance(fact, SkippedLine):
                 skipped += 1
                 self.summary.skipped_lines[fact.reason] += 1
-            elif self.window.keeps(fact):
+            elif not filtered or self.window.keeps(fact):
                 self.applier.apply(fact)
-                pending += 1
-                if pending >= FACTS_PER_COMMIT:
+                self.pending += 1
+                if self.pending >= FACTS_PER_COMMIT:
                     self._commit()
-                    self.conn.execute("BEGIN IMMEDIATE")
-                    pending = 0
+                    self._begin()
         return offset, skipped
+
+    def _file_done(self, found: FoundFile, parser: str, start: int, offset: int,
+                   skipped: int) -> None:
+        log.info("%s: %s from byte %d", found.path, parser, start)
+        # A filtered pass saw only part of the file: the next full pass must
+        # read it all again, so it records no progress.
+        if not self.window.active:
+            save_progress(self.conn, found, offset, parser, skipped)
+        self.summary.files_read += 1
+        self.summary.bytes_read += found.size - start
+        self.summary.parsers[parser] += 1
+
+    def _begin(self) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
 
     def _commit(self) -> None:
         self.updated_runs |= self.applier.finish()
         self.summary.runs_updated = len(self.updated_runs)
         self.conn.execute("COMMIT")
+        self.pending = 0
 
-    def rollback(self) -> None:
+    def _rollback(self) -> None:
+        self.applier.discard()
+        self.pending = 0
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+
+
+def _plan(
+    conn: sqlite3.Connection,
+    found_files: list[FoundFile],
+    window: TimeWindow,
+    session: str | None,
+    summary: AnalyzeSummary,
+    on_file: OnFile | None,
+) -> list[tuple[FileJob, int]]:
+    """The files worth reading, each with about how many bytes it will take.
+
+    Unchanged files are told apart by size and mtime alone, so a pass over a
+    tree where nothing changed reads no file and loads no plugin.
+    """
+    progress = stored_progress(conn)
+    jobs = []
+    for found in found_files:
+        job = _job_for(found, window, session, progress.get(str(found.path)), summary)
+        if job is not None:
+            jobs.append((job, bytes_to_read(found, job.stored)))
+        elif on_file:
+            on_file(found)
+    return jobs
+
+
+def _job_for(found, window, session, stored, summary) -> FileJob | None:
+    if not window.file_may_match(found):
+        summary.files_filtered += 1
+        return None
+    head = None
+    if session:
+        try:
+            head = read_head(found.path, found.size)
+        except OSError as error:
+            summary.problems.append(problem_text(found, error))
+            return None
+        if not belongs_to_session(found, session, head):
+            summary.files_filtered += 1
+            return None
+    if unchanged(found, stored):
+        summary.files_unchanged += 1
+        return None
+    return FileJob(found, stored, head)
 
 
 def run_analyze(
@@ -203,7 +230,7 @@ def run_analyze(
     until: datetime | None = None,
     strict: bool = False,
     host: PluginHost | None = None,
-    on_file: Callable[[FoundFile], None] | None = None,
+    on_file: OnFile | None = None,
 ) -> AnalyzeSummary:
     """Read every new or grown transcript under ``claude_dirs`` into the store.
 
@@ -215,22 +242,8 @@ def run_analyze(
     window = TimeWindow(since, until)
     found_files = find_transcripts(claude_dirs, problems)
     summary.files_found = len(found_files)
-    work = _Pass(conn, host or load_plugins(), strict, window, summary)
-    for found in found_files:
-        if on_file:
-            on_file(found)
-        if not window.file_may_match(found):
-            summary.files_filtered += 1
-            continue
-        try:
-            head = read_head(found.path, found.size)
-            if session and not belongs_to_session(found, session, head):
-                summary.files_filtered += 1
-                continue
-            work.read_file(found, head)
-        except (OSError, FormatError) as error:
-            work.rollback()
-            reason = getattr(error, "strerror", None) or str(error)
-            summary.problems.append(f"{found.path}: {reason}")
+    jobs = _plan(conn, found_files, window, session, summary, on_file)
+    if jobs:
+        _Pass(conn, host or load_plugins(), strict, window, summary, on_file).run(jobs)
     summary.problems.extend(problems.unreadable)
     return summary

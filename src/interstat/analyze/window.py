@@ -1,0 +1,50 @@
+"""``--since``/``--until``: which files and facts a filtered pass keeps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from interstat.analyze.discover import FoundFile
+from interstat.records import ApiCall, Dispatch, Fact, RunTranscript
+
+
+@attrs.frozen
+class TimeWindow:
+    since: datetime | None = None
+    until: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def file_may_match(self, found: FoundFile) -> bool:
+        # A file last written before ``since`` holds nothing newer.
+        return self.since is None or found.mtime_ns >= self.since.timestamp() * 1e9
+
+    def keeps(self, fact: Fact) -> bool:
+        stamp = _fact_time(fact)
+        if stamp is None:
+            return True
+        moment = _parse(stamp)
+        if moment is None:
+            return True
+        if self.since and moment < self.since:
+            return False
+        return not (self.until and moment > self.until)
+
+
+def _fact_time(fact: Fact) -> str | None:
+    if isinstance(fact, (ApiCall, Dispatch)):
+        return fact.timestamp
+    if isinstance(fact, RunTranscript):
+        return fact.started_at
+    return None
+
+
+def _parse(stamp: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
