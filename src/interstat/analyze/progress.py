@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 import attrs
 
 from interstat.analyze.discover import FoundFile
-from interstat.registry import TranscriptParser
 from interstat.store.connect import utc_now
+
+if TYPE_CHECKING:
+    from interstat.registry import TranscriptParser
 
 
 @attrs.frozen

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import attrs
 
 from interstat.analyze.discover import FoundFile
-from interstat.records import ApiCall, Dispatch, Fact, RunTranscript
+
+if TYPE_CHECKING:
+    from interstat.records import Fact
 
 
 @attrs.frozen
@@ -36,6 +39,10 @@ class TimeWindow:
 
 
 def _fact_time(fact: Fact) -> str | None:
+    # Imported here: only a filtered pass asks, and a pass where nothing
+    # changed should not pay for the records' classes.
+    from interstat.records import ApiCall, Dispatch, RunTranscript
+
     if isinstance(fact, (ApiCall, Dispatch)):
         return fact.timestamp
     if isinstance(fact, RunTranscript):

@@ -10,13 +10,18 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 
 def console_for(stderr: bool = False) -> Console:
+    # Imported here: rich takes longer to import than a JSON-printing command
+    # takes to run, and emit_json does not need it.
+    from rich.console import Console
+
     # soft_wrap keeps long paths on one line, so piped output stays greppable.
     return Console(stderr=stderr, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
@@ -27,6 +32,8 @@ def emit_json(data: Any) -> None:
 
 
 def plain_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for header in headers:
         table.add_column(header)

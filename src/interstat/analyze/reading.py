@@ -1,0 +1,141 @@
+"""Reading the planned files and applying their facts, in file order.
+
+Worker processes (``analyze.pool``) parse; this process applies what they
+found in bounded write transactions and records how far each file was read.
+Imported only when some file changed, so a pass where nothing did loads no
+plugin and no worker machinery.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+
+from interstat.analyze.apply import FactApplier
+from interstat.analyze.discover import FoundFile
+from interstat.analyze.jobs import FileJob, FileOutcome, JobReader, prepare, problem_text
+from interstat.analyze.pool import TaskRunner, plan_tasks, worker_count
+from interstat.analyze.progress import bytes_to_read, save_progress
+from interstat.analyze.runner import AnalyzeSummary, OnFile, Planned
+from interstat.analyze.window import TimeWindow
+from interstat.errors import FormatError
+from interstat.plugins import PluginHost
+from interstat.records import Fact, ReadUpTo, SkippedLine
+from interstat.registry import ParseRequest
+from interstat.store.connect import utc_now
+
+log = logging.getLogger(__name__)
+
+#: Facts applied between commits, so hooks waiting on the lock are not starved.
+FACTS_PER_COMMIT = 5000
+
+
+class ReadingPass:
+    """Applies the files' facts, in order, in bounded write transactions."""
+
+    def __init__(self, conn: sqlite3.Connection, host: PluginHost, strict: bool,
+                 window: TimeWindow, summary: AnalyzeSummary, on_file: OnFile | None):
+        self.conn = conn
+        self.reader = JobReader(host.parsers(), strict)
+        self.window = window
+        self.summary = summary
+        self.on_file = on_file
+        self.applier = FactApplier(conn, utc_now(), host.correlators(), host.findings_counters())
+        self.updated_runs: set[int] = set()
+        self.pending = 0
+
+    def run(self, planned: list[Planned]) -> None:
+        """Read the planned files and apply their facts, in order."""
+        jobs = [(FileJob(found, stored, head), bytes_to_read(found, stored))
+                for found, stored, head in planned]
+        runner = TaskRunner(self.reader, worker_count())
+        try:
+            with closing(runner.results(plan_tasks(jobs))) as results:
+                for task, outcomes in results:
+                    if outcomes is None:
+                        self._stream(task.jobs[0])
+                    else:
+                        self._apply_outcomes(outcomes)
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _apply_outcomes(self, outcomes: list[FileOutcome]) -> None:
+        self._begin()
+        for outcome in outcomes:
+            self._announce(outcome.found)
+            if outcome.problem is not None:
+                self.summary.problems.append(outcome.problem)
+            elif outcome.start is None:
+                self.summary.files_unchanged += 1
+            else:
+                offset, skipped = self._apply_facts(outcome.facts, outcome.start)
+                self._file_done(outcome.found, outcome.parser, outcome.start, offset, skipped)
+        self._commit()
+
+    def _stream(self, job: FileJob) -> None:
+        """Read a huge file here, applying its facts as they come."""
+        self._announce(job.found)
+        try:
+            prepared = prepare(job, self.reader.parsers)
+            if prepared.start is None:
+                self.summary.files_unchanged += 1
+                return
+            request = ParseRequest(prepared.source, prepared.start, self.reader.strict)
+            self._begin()
+            offset, skipped = self._apply_facts(prepared.parser.parse(request), prepared.start)
+            self._file_done(job.found, prepared.parser.name, prepared.start, offset, skipped)
+            self._commit()
+        except (OSError, FormatError) as error:
+            self._rollback()
+            self.summary.problems.append(problem_text(job.found, error))
+
+    def _announce(self, found: FoundFile) -> None:
+        if self.on_file:
+            self.on_file(found)
+
+    def _apply_facts(self, facts: Iterable[Fact], offset: int) -> tuple[int, int]:
+        skipped = 0
+        filtered = self.window.active
+        for fact in facts:
+            if isinstance(fact, ReadUpTo):
+                offset = fact.offset
+            elif isinstance(fact, SkippedLine):
+                skipped += 1
+                self.summary.skipped_lines[fact.reason] += 1
+            elif not filtered or self.window.keeps(fact):
+                self.applier.apply(fact)
+                self.pending += 1
+                if self.pending >= FACTS_PER_COMMIT:
+                    self._commit()
+                    self._begin()
+        return offset, skipped
+
+    def _file_done(self, found: FoundFile, parser: str, start: int, offset: int,
+                   skipped: int) -> None:
+        log.info("%s: %s from byte %d", found.path, parser, start)
+        # A filtered pass saw only part of the file: the next full pass must
+        # read it all again, so it records no progress.
+        if not self.window.active:
+            save_progress(self.conn, found, offset, parser, skipped)
+        self.summary.files_read += 1
+        self.summary.bytes_read += found.size - start
+        self.summary.parsers[parser] += 1
+
+    def _begin(self) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def _commit(self) -> None:
+        self.updated_runs |= self.applier.finish()
+        self.summary.runs_updated = len(self.updated_runs)
+        self.conn.execute("COMMIT")
+        self.pending = 0
+
+    def _rollback(self) -> None:
+        self.applier.discard()
+        self.pending = 0
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
