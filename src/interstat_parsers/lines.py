@@ -32,6 +32,9 @@ class RawLine(NamedTuple):
     data: bytes
 
 
+_new_line = tuple.__new__
+
+
 class BadLine(NamedTuple):
     """A line that cannot be read as data: ``truncated`` or ``too-long``."""
 
@@ -71,7 +74,12 @@ class LineReader:
             offset = self.consumed
             if data.endswith(b"\n"):
                 self.consumed += len(data)
-                yield self._complete(number, offset, data[:-1])
+                if offset:
+                    # tuple.__new__ directly: the NamedTuple constructor is a
+                    # Python function, and this runs once per line.
+                    yield _new_line(RawLine, (number, offset, data[:-1]))
+                else:
+                    yield self._complete(number, offset, data[:-1])
             elif len(data) < limit:
                 yield BadLine(number, offset, "truncated")
                 return

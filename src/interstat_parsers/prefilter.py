@@ -55,19 +55,24 @@ def may_matter(data: bytes, unanswered: Collection[bytes], *, resumed: bool) -> 
     ``unanswered`` holds the ids of sub-agent calls whose result is not seen
     yet; ``resumed`` says the read started mid-file, after some calls.
     """
-    first = first_type(data)
-    if first == b"queue-operation":
-        return MARKER in data
-    if first in _UNREAD_TYPES:
-        return False
+    # first_type, inlined: this runs once for every line of every file.
+    start = data.find(_TYPE_KEY)
+    end = data.find(b'"', start + len(_TYPE_KEY)) if start >= 0 else -1
+    if end > 0:
+        first = data[start + len(_TYPE_KEY):end]
+        if first == b"queue-operation":
+            return MARKER in data
+        if first in _UNREAD_TYPES:
+            return False
     if b'"assistant"' in data:
         return True
     if MARKER in data and any(marker in data for marker in _NOTIFYING):
         return True
     if b'"tool_result"' not in data:
         return False
-    if any(tool_use_id in data for tool_use_id in unanswered):
-        return True
+    for tool_use_id in unanswered:
+        if tool_use_id in data:
+            return True
     # A resumed read has not seen the call; the result's shape tells. Nested
     # runs' results have no toolUseResult, only the answer's trailers.
     if not resumed:
