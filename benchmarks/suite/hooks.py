@@ -65,16 +65,20 @@ def reference_available() -> bool:
 
 
 def benchmark(ws: Workspace, runs: int) -> dict:
-    ours_store, ref_store = ws.fresh_store("hook"), ws.fresh_store("reference-hook")
-    env = clean_env({"HOME": str(ws.home)})
+    # No --db: the hook finds its store as it does under Claude Code, through
+    # CLAUDE_CONFIG_DIR (the first config root) and the config file beside it.
+    config_root = ws.root / "claude"
+    shutil.rmtree(config_root, ignore_errors=True)
+    ours_store = config_root / "interstat" / "metrics.db"
+    ref_store = ws.fresh_store("reference-hook")
+    env = clean_env({"HOME": str(ws.home), "CLAUDE_CONFIG_DIR": str(config_root)})
     ref_env = clean_env({"HOME": str(ws.home), "INTERSTAT_REF_DB": str(ref_store)})
     with_reference = reference_available()
     times = {tool: {event: [] for event in EVENTS} for tool in ("interstat", "reference")}
     for index in range(WARM_UP + runs):
         for event, payload in events(index).items():
             data = json.dumps(payload).encode()
-            ours = run([*interstat_command(), "hook", event, "--db", str(ours_store)],
-                       env=env, stdin=data)
+            ours = run([*interstat_command(), "hook", event], env=env, stdin=data)
             ref = run(["sh", str(REFERENCE)], env=ref_env, stdin=data) if with_reference else None
             if index >= WARM_UP:
                 times["interstat"][event].append(ours.seconds)

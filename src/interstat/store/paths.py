@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from interstat.errors import ConfigError
 
@@ -38,7 +37,7 @@ def config_path() -> Path:
     return default_store_path().parent / CONFIG_FILE_NAME
 
 
-def read_config_file(path: Path) -> dict[str, Any]:
+def read_config_file(path: Path) -> dict[str, object]:
     """The config file's TOML as a dict; an empty one when there is no file."""
     try:
         data = path.read_bytes()
