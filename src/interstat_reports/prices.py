@@ -77,11 +77,20 @@ class PriceTable:
     prices: tuple[Price, ...]
     checked: str
     source: str
+    # A report prices a million runs of a handful of models: match each once.
+    _found: dict[str, Price | None] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def find(self, model: str | None) -> Price | None:
         """The most specific price whose pattern matches ``model``; user prices win ties."""
         if not model:
             return None
+        if model not in self._found:
+            self._found[model] = self._match(model)
+        return self._found[model]
+
+    def _match(self, model: str) -> Price | None:
         matching = [price for price in self.prices if fnmatch.fnmatchcase(model, price.pattern)]
         if not matching:
             return None
