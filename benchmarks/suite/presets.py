@@ -34,7 +34,7 @@ class Preset:
 
 FULL = Preset(
     name="full", tree="full", cold_runs=5, warm_runs=5, append_rounds=3, append_percent=5.0,
-    scaling=(("0.1gb", 5), ("0.3gb", 3)), big_files=(256 * MB, 1024 * MB), big_runs=2,
+    scaling=(("0.1gb", 5), ("0.3gb", 3)), big_files=(512 * MB, 1024 * MB), big_runs=2,
     hook_runs=200, store_sizes=(10_000, 100_000, 1_000_000), store_runs=5,
     largest_store_runs=3, version_runs=10,
 )

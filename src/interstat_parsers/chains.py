@@ -37,6 +37,8 @@ class InlineThreads:
     _root_of: dict[str, str] = attrs.field(factory=dict)
     _chains: dict[str, _Chain] = attrs.field(factory=dict)
     _dispatches: list[Dispatch] = attrs.field(factory=list)
+    # An inline run's owner is known only once its chain is: its calls wait.
+    owners_final = False
 
     def wants(self, data: bytes) -> bool:
         # Every sidechain line, whatever its type, keeps its chain connected.

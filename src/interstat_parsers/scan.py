@@ -3,7 +3,8 @@
 Facts come out in this order: skipped lines, dispatches and results as their
 lines are read; then each API call once; then the run transcripts; then
 ``ReadUpTo``. Calls wait for the end because a response's lines may be
-interleaved with others and its best copy is only known then.
+interleaved with others and its best copy is only known then; only a file
+holding more than ``CALLS_HELD`` calls sees its oldest finished ones earlier.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from interstat_parsers.prefilter import KNOWN_LINE_TYPES, may_matter
 from interstat_parsers.threads import Threads
 from interstat_parsers.usage import read_usage
 from interstat_parsers.versions import Version, parse_version
+
+#: Calls held until a file's end at most; past this the oldest finished ones
+#: are handed out early, so memory does not grow with the file.
+CALLS_HELD = 4096
 
 # A line can only hold a text block, or a sub-agent tool call (Agent, or Task
 # before 2.1.63), if these bytes are in it.
@@ -152,6 +157,8 @@ class Scan:
             owner=owner, session_id=self._session(line), version=version,
         )
         self._last_call = (key, raw_usage)
+        if len(self.calls) > CALLS_HELD and self.threads.owners_final:
+            found.extend(self.calls.release_finished(CALLS_HELD // 2, self.threads.resolve_owner))
 
     def _notifications(self, line: dict, found: list[Fact]) -> None:
         for result in notifications_in(line, self._dispatch_ids, self._session(line)):

@@ -24,6 +24,9 @@ WARMUP_PROMPT = "Warmup"
 
 
 class Threads(Protocol):
+    #: Whether ``route`` gives final owners, so calls may leave before the end.
+    owners_final: bool
+
     def wants(self, data: bytes) -> bool:
         """Whether a line the scan would skip unread must be read anyway."""
 
@@ -40,6 +43,8 @@ class Threads(Protocol):
 
 class SessionThreads:
     """A session file: the main thread, plus mirrors of agents' lines."""
+
+    owners_final = True
 
     def wants(self, data: bytes) -> bool:
         return False
@@ -68,6 +73,7 @@ class AgentFileThreads:
     fallback_session_id: str | None = None
     detect_warmup: bool = False
     notes: RunNotes = attrs.field(factory=RunNotes)
+    owners_final = True
 
     def seed_from_head(self, head: bytes) -> None:
         """On a resumed read, learn the prompt and start from the file's head."""

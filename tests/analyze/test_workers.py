@@ -111,3 +111,15 @@ def test_a_worker_count_that_is_not_a_number_says_so(monkeypatch):
     monkeypatch.setenv(pool.WORKERS_ENV, "many")
     with pytest.raises(ConfigError, match="INTERSTAT_WORKERS"):
         pool.worker_count()
+
+
+@pytest.mark.parametrize("name", corpora_with_expected())
+def test_calls_handed_out_before_a_files_end_give_the_expected_runs(store, name,
+                                                                     monkeypatch):
+    """Huge files release finished calls early to bound memory; nothing changes."""
+    from interstat_parsers import scan
+
+    monkeypatch.setattr(scan, "CALLS_HELD", 2)
+    summary = run_analyze(store, [corpus_dir() / name])
+    assert summary.problems == []
+    assert_matches_expected(store, name)
