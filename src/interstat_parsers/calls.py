@@ -80,6 +80,11 @@ class CallBook:
         known = self._calls[key]
         known.stopped = known.stopped or bool(message.get("stop_reason"))
 
+    def stopped(self, key: str) -> bool:
+        """Whether a line of this held call carried its stop reason."""
+        call = self._calls.get(key)
+        return call is not None and call.stopped
+
     def __len__(self) -> int:
         return len(self._calls)
 

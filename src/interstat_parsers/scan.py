@@ -23,6 +23,7 @@ from interstat_parsers.lines import MAX_LINE_BYTES, BadLine, LineReader, RawLine
 from interstat_parsers.notifications import MARKER, notifications_in
 from interstat_parsers.paths import session_id_from_path
 from interstat_parsers.prefilter import KNOWN_LINE_TYPES, may_matter
+from interstat_parsers.repeats import LastResponse
 from interstat_parsers.threads import Threads
 from interstat_parsers.usage import read_usage
 from interstat_parsers.versions import Version, parse_version
@@ -32,7 +33,8 @@ from interstat_parsers.versions import Version, parse_version
 CALLS_HELD = 4096
 
 # A line can only hold a text block, or a sub-agent tool call (Agent, or Task
-# before 2.1.63), if these bytes are in it.
+# before 2.1.63), if these bytes are in it. Searched with bytes.find: see
+# prefilter.may_matter for why not "in".
 _TEXT = b'"text"'
 _AGENT_TOOL = b'"Agent"'
 _TASK_TOOL = b'"Task"'
@@ -53,6 +55,9 @@ class Scan:
     # The lines of one response follow each other, each repeating its usage:
     # the last call's key and raw usage spare a repeat from being read again.
     _last_call: tuple[str, dict] | None = None
+    # The same, as bytes to look for, where lines that repeat a response
+    # without adding to it are skipped unread (see repeats.py).
+    _last_response: LastResponse | None = None
     _file_version: Version | None = attrs.field(init=False)
     _fallback_session: str = attrs.field(init=False)
     _strict: bool = attrs.field(init=False)
@@ -77,6 +82,9 @@ class Scan:
             if isinstance(item, BadLine):
                 yield SkippedLine(item.reason, item.number, item.offset)
             elif item.data.strip() and worth_reading(item.data):
+                last = self._last_response
+                if last is not None and last.repeated_by(item.data):
+                    continue
                 self._read(item, found)
                 if found:
                     yield from found
@@ -108,18 +116,18 @@ class Scan:
         if kind == "assistant":
             # Byte tests first: most response lines hold no text block at all.
             if notes is not None and (
-                _TEXT in item.data or not isinstance(message.get("content"), list)
+                item.data.find(_TEXT) >= 0 or not isinstance(message.get("content"), list)
             ):
                 notes.note_assistant(message)
             if message.get("usage") is not None:
                 self._call(line, message, owner, item, found)
-            if _AGENT_TOOL in item.data or _TASK_TOOL in item.data:
+            if item.data.find(_AGENT_TOOL) >= 0 or item.data.find(_TASK_TOOL) >= 0:
                 self._dispatches(line, message, found)
         elif kind == "user":
             if notes is not None:
                 notes.note_user(message)
             self._results(line, message, found)
-        if MARKER in item.data:
+        if item.data.find(MARKER) >= 0:
             self._notifications(line, found)
 
     def _session(self, line: dict) -> str:
@@ -143,6 +151,8 @@ class Scan:
         if last is not None and last[0] == key and last[1] == raw_usage:
             # Same call, same counts: only its stop reason may be new.
             self.calls.repeat(key, message)
+            if self._last_response is not None:
+                self._last_response.stopped = self.calls.stopped(key)
             if not self._strict:
                 return
         reading = read_usage(raw_usage)
@@ -157,6 +167,9 @@ class Scan:
             owner=owner, session_id=self._session(line), version=version,
         )
         self._last_call = (key, raw_usage)
+        if not self._strict and not self.threads.repeats_matter:
+            stopped = self.calls.stopped(key)
+            self._last_response = LastResponse.of(line, message, raw_usage, stopped)
         if len(self.calls) > CALLS_HELD and self.threads.owners_final:
             found.extend(self.calls.release_finished(CALLS_HELD // 2, self.threads.resolve_owner))
 
