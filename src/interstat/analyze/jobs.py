@@ -10,11 +10,12 @@ from collections.abc import Iterable
 
 import attrs
 
+from interstat.analyze.apply import call_row_of
 from interstat.analyze.discover import FoundFile
 from interstat.analyze.progress import StoredProgress, start_offset
 from interstat.analyze.select import choose_parser, read_head
 from interstat.errors import FormatError
-from interstat.records import Fact
+from interstat.records import ApiCall, Fact
 from interstat.registry import ParseRequest, SourceFile, TranscriptParser
 
 
@@ -38,12 +39,15 @@ class Prepared:
 
 @attrs.frozen
 class FileOutcome:
-    """What reading a file gave: its facts, or that it was unchanged, or a problem."""
+    """What reading a file gave: its facts, or that it was unchanged, or a problem.
+
+    With ``compact_calls`` the ApiCall facts are ``apply.call_row_of`` tuples.
+    """
 
     found: FoundFile
     parser: str | None = None
     start: int | None = None
-    facts: list[Fact] = attrs.field(factory=list)
+    facts: list[Fact | tuple] = attrs.field(factory=list)
     problem: str | None = None
 
 
@@ -67,6 +71,9 @@ class JobReader:
 
     parsers: list[TranscriptParser]
     strict: bool = False
+    #: Hand calls over as plain tuples: most facts are calls, and a record
+    #: costs several times a tuple to send from a worker (see FileOutcome).
+    compact_calls: bool = False
 
     def read(self, job: FileJob) -> FileOutcome:
         try:
@@ -74,7 +81,10 @@ class JobReader:
             if prepared.start is None:
                 return FileOutcome(job.found, prepared.parser.name)
             request = ParseRequest(prepared.source, prepared.start, self.strict)
-            facts = list(prepared.parser.parse(request))
+            facts = prepared.parser.parse(request)
+            if self.compact_calls:
+                facts = [call_row_of(f) if isinstance(f, ApiCall) else f for f in facts]
+            facts = list(facts)
         except (OSError, FormatError) as error:
             return FileOutcome(job.found, problem=problem_text(job.found, error))
         return FileOutcome(job.found, prepared.parser.name, prepared.start, facts)

@@ -44,7 +44,8 @@ class ReadingPass:
     def __init__(self, conn: sqlite3.Connection, host: PluginHost, strict: bool,
                  window: TimeWindow, summary: AnalyzeSummary, on_file: OnFile | None):
         self.conn = conn
-        self.reader = JobReader(host.parsers(), strict)
+        # A filtered pass looks at each call's time, so it keeps the records.
+        self.reader = JobReader(host.parsers(), strict, compact_calls=not window.active)
         self.window = window
         self.summary = summary
         self.on_file = on_file
@@ -121,7 +122,10 @@ class ReadingPass:
         skipped = 0
         filtered = self.window.active
         for fact in facts:
-            if isinstance(fact, ReadUpTo):
+            if type(fact) is tuple:  # a call, compacted by the worker
+                self.applier.apply_call_row(fact)
+                self.pending += 1
+            elif isinstance(fact, ReadUpTo):
                 offset = fact.offset
             elif isinstance(fact, SkippedLine):
                 skipped += 1
