@@ -70,13 +70,13 @@ def warm(ws: Workspace, preset: Preset, tree: Path, store: Path) -> dict:
 def appended(ws: Workspace, preset: Preset, tree: Path, store: Path) -> list[dict]:
     """Grow 1% of the files, analyze again, check the totals; once per round."""
     rounds = []
-    for round_no in range(1, preset.append_rounds + 1):
+    for round_no, percent in enumerate(preset.append_percents, start=1):
         before = tree_bytes(tree)
-        corpus.append_lines(tree, preset.append_percent, round_no, share=0.01)
+        corpus.append_lines(tree, percent, round_no, share=0.01)
         sample = _analyze(ws, store, tree)
         check.check_store(store, tree)
         read = json.loads(sample.output)
-        rounds.append({"round": round_no, "seconds": sample.seconds,
+        rounds.append({"round": round_no, "percent": percent, "seconds": sample.seconds,
                        "bytes_added": tree_bytes(tree) - before,
                        "bytes_read": read["bytes_read"], "files_read": read["files_read"]})
     return rounds
@@ -94,7 +94,12 @@ def cold_only(ws: Workspace, tree: Path, runs: int) -> dict:
 
 
 def scaling(ws: Workspace, preset: Preset, main_tree: str, main_cold: dict) -> list[dict]:
-    """Cold time per GB at each size; the main tree's cold runs give its own row."""
+    """Cold time per GB at each size; the main tree's cold runs give its own row.
+
+    Each row also has the marginal seconds per GB from the next smaller tree:
+    start-up and finding files cost the same at every size, so linear growth
+    shows in the difference, not in the ratio.
+    """
     rows = []
     for name, runs in preset.scaling:
         tree = ws.tree(name)
@@ -102,8 +107,12 @@ def scaling(ws: Workspace, preset: Preset, main_tree: str, main_cold: dict) -> l
         ws.drop(tree)
     rows.append({"tree": main_tree, "tree_bytes": main_cold["tree_bytes"],
                  **main_cold["interstat"]})
-    for row in rows:
+    rows.sort(key=lambda row: row["tree_bytes"])
+    for smaller, row in zip([None, *rows], rows):
         row["seconds_per_gb"] = row["median"] / (row["tree_bytes"] / GB)
+        row["marginal_seconds_per_gb"] = None if smaller is None else (
+            (row["median"] - smaller["median"])
+            / ((row["tree_bytes"] - smaller["tree_bytes"]) / GB))
     return rows
 
 
@@ -116,12 +125,18 @@ def big_files(ws: Workspace, preset: Preset) -> list[dict]:
     return rows
 
 
-def pace(cold: dict, warm_runs: dict, rounds: list[dict]) -> list[dict]:
-    """Each append round against what the cold run's rate predicts for its bytes."""
-    rate = cold["interstat"]["median"] / cold["tree_bytes"]
-    for row in rounds:
-        predicted = warm_runs["median"] + row["bytes_read"] * rate
-        row["predicted_seconds"] = predicted
-        row["to_predicted"] = row["seconds"] / predicted
-    return rounds
+def pace(cold: dict, warm_runs: dict, rounds: list[dict]) -> dict:
+    """The append rounds as a line: time = fixed + bytes read x seconds per byte.
 
+    Least squares over the rounds; the slope is set against the cold run's
+    seconds per byte, the fixed part against the warm pass.
+    """
+    xs = [row["bytes_read"] for row in rounds]
+    ys = [row["seconds"] for row in rounds]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / spread if spread else 0.0
+    cold_rate = cold["interstat"]["median"] / cold["tree_bytes"]
+    return {"rounds": rounds, "seconds_per_gb": slope * GB, "fixed_seconds": mean_y - slope * mean_x,
+            "cold_seconds_per_gb": cold_rate * GB, "warm_seconds": warm_runs["median"],
+            "to_cold_rate": slope / cold_rate}

@@ -1,11 +1,11 @@
 """Running a command as a user would and measuring it: wall time, peak memory.
 
-Each run is a fresh process. Peak memory is measured two ways: the largest
-single process (``ru_maxrss`` from ``wait4``, which covers the children it
-waited for) and, when asked, the proportional set size (PSS) of the whole
-process tree, sampled every 10 ms from /proc: analyze uses worker processes,
-so the largest one alone would understate what it holds, and their summed
-RSS would count the pages they share with their parent several times.
+Each run is a fresh process. When asked, peak memory is sampled every 10 ms
+from /proc two ways: the proportional set size (PSS) of the whole process
+tree (analyze has worker processes, and their summed RSS would count the
+pages they share with their parent several times) and the largest single
+RSS. Not ``ru_maxrss``: Linux charges a child that execs with the resident
+size of the parent it forked from, here the benchmark itself.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ class BenchmarkError(RuntimeError):
 @dataclass(frozen=True)
 class Sample:
     seconds: float
-    max_rss_kb: int
+    #: Sampled only when asked (``tree_memory``): the largest single process's
+    #: RSS, and the PSS of the whole process tree.
+    max_rss_kb: int | None
     tree_pss_kb: int | None
     output: bytes
 
@@ -44,33 +46,39 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _tree_pss_kb(root: int) -> int:
-    """Proportional set size of ``root`` and its descendants: forked workers share
-    pages with their parent, and plain RSS would count those once per process."""
-    total, stack = 0, [root]
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """PSS of ``root`` and its descendants summed, and the largest single RSS.
+
+    PSS because forked workers share pages with their parent, and plain RSS
+    would count those once per process.
+    """
+    total, largest, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         try:
             with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
                 for line in handle:
-                    if line.startswith(b"Pss:"):
+                    if line.startswith(b"Rss:"):
+                        largest = max(largest, int(line.split()[1]))
+                    elif line.startswith(b"Pss:"):
                         total += int(line.split()[1])
                         break
             with open(f"/proc/{pid}/task/{pid}/children", "rb") as handle:
                 stack.extend(int(child) for child in handle.read().split())
         except (OSError, ValueError, IndexError):
             continue  # the process ended between two reads
-    return total
+    return total, largest
 
 
 class _TreeSampler(threading.Thread):
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.pid, self.pss, self.rss, self.done = pid, 0, 0, threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(SAMPLE_EVERY):
-            self.peak = max(self.peak, _tree_pss_kb(self.pid))
+            pss, rss = _tree_memory_kb(self.pid)
+            self.pss, self.rss = max(self.pss, pss), max(self.rss, rss)
 
 
 def run(argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | None = None,
@@ -87,7 +95,7 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | No
         if stdin is not None:
             proc.stdin.write(stdin)
             proc.stdin.close()
-        _, status, usage = _wait(proc.pid, began + timeout)
+        status = _wait(proc.pid, began + timeout)
         seconds = time.perf_counter() - began
         proc.returncode = os.waitstatus_to_exitcode(status)
         if sampler:
@@ -101,16 +109,18 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, stdin: bytes | No
     if proc.returncode != 0 or errors.strip():
         raise BenchmarkError(f"{' '.join(map(str, argv[:4]))}... exited {proc.returncode}: "
                              f"{errors.decode(errors='replace').strip()[:500]}")
-    return Sample(seconds, usage.ru_maxrss, sampler.peak if sampler else None, output)
+    if sampler is None:
+        return Sample(seconds, None, None, output)
+    return Sample(seconds, sampler.rss, sampler.pss, output)
 
 
-def _wait(pid: int, deadline: float):
-    # wait4 rather than Popen.wait: it returns the child's resource usage.
-    # Blocking, so that the measuring process takes no CPU from the measured.
+def _wait(pid: int, deadline: float) -> int:
+    # Blocking, so that the measuring process takes no CPU from the measured;
+    # a timer kills a run past its deadline.
     timer = threading.Timer(max(0.0, deadline - time.perf_counter()), os.kill, (pid, 9))
     timer.start()
     try:
-        return os.wait4(pid, 0)
+        return os.waitpid(pid, 0)[1]
     finally:
         timer.cancel()
 

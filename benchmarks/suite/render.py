@@ -22,7 +22,9 @@ def _s(seconds: float | None) -> str:
 
 
 def _size(count: int) -> str:
-    return f"{count / GB:.2f} GB" if count >= GB // 2 else f"{count / MB:.1f} MB"
+    if count >= GB // 2:
+        return f"{count / GB:.2f} GB"
+    return f"{count / MB:.1f} MB" if count >= MB else f"{count / 1024:.0f} KB"
 
 
 def _ms(seconds: float | None) -> str:
@@ -76,25 +78,32 @@ def cold(results: dict) -> list[str]:
 
 def incremental(results: dict) -> list[str]:
     w, cold_median = results["warm"], results["cold"]["interstat"]["median"]
-    rows = [[r["round"], f"{r['bytes_added'] / MB:.1f} MB", f"{r['bytes_read'] / MB:.1f} MB",
-             r["files_read"], _s(r["seconds"]), _s(r["predicted_seconds"]),
-             f"{r['to_predicted']:.2f}"] for r in results["append"]]
+    a = results["append"]
+    rows = [[r["round"], f"{r['percent']:g}%", _size(r["bytes_added"]), _size(r["bytes_read"]),
+             r["files_read"], _s(r["seconds"])] for r in a["rounds"]]
     return [
         "## Warm and incremental analyze", "",
         f"Nothing changed: median {_s(w['median'])} over {w['runs']} runs "
         f"({w['median'] / cold_median:.1%} of the cold median).", "",
-        "After appending to 1% of the files (predicted = warm median + bytes read x the "
-        "cold run's seconds per byte):", "",
-        *_table(["round", "added", "read", "files read", "time", "predicted",
-                 "time / predicted"], rows),
+        "Appending to 1% of the files, each round by a larger share of them "
+        "(one run per round, totals checked after each):", "",
+        *_table(["round", "growth", "added", "read", "files read", "time"], rows),
+        f"As a line over the rounds: {a['fixed_seconds']:.3f} s + "
+        f"{a['seconds_per_gb']:.2f} s per GB read, against {a['cold_seconds_per_gb']:.2f} s "
+        f"per GB for the cold run ({a['to_cold_rate']:.2f}x) and {_s(a['warm_seconds'])} "
+        "for a pass that reads nothing.", "",
     ]
 
 
 def scaling(results: dict) -> list[str]:
     rows = [[r["tree"], _size(r["tree_bytes"]), r["runs"], _s(r["median"]),
-             f"{r['seconds_per_gb']:.2f}"] for r in results["scaling"]]
+             f"{r['seconds_per_gb']:.2f}",
+             "-" if r["marginal_seconds_per_gb"] is None else f"{r['marginal_seconds_per_gb']:.2f}"]
+            for r in results["scaling"]]
     return ["## Analyze time against tree size", "",
-            *_table(["tree", "size", "runs", "median", "s/GB"], rows)]
+            "Marginal s/GB = the time added from the next smaller tree over the bytes added: "
+            "start-up and finding files cost the same at every size.", "",
+            *_table(["tree", "size", "runs", "median", "s/GB", "marginal s/GB"], rows)]
 
 
 def memory(results: dict) -> list[str]:
@@ -105,7 +114,8 @@ def memory(results: dict) -> list[str]:
               f"{r['max_rss_mb']:.0f} MB", _s(r["median"])] for r in results["big_files"]]
     return ["## Peak memory of analyze", "",
             "Process tree = the proportional set size (PSS) of analyze and its workers summed, "
-            "sampled every 10 ms; largest process = the largest single `ru_maxrss`.", "",
+            "sampled every 10 ms; largest process = the largest RSS of one of them, sampled "
+            "the same way.", "",
             *_table(["input", "peak, process tree", "peak, largest process", "time"], rows)]
 
 

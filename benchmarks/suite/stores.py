@@ -32,7 +32,8 @@ def commands(ws: Workspace, preset: Preset) -> list[dict]:
         timings: dict[str, list] = {"status": [], "report": []}
         for _ in range(runs):
             for command in timings:
-                sample = run([*interstat_command(), "--db", str(store), command], env=env)
+                sample = run([*interstat_command(), "--db", str(store), command], env=env,
+                             tree_memory=True)
                 timings[command].append(sample)
         rows.append({
             "runs_in_store": size, "store_mb": store.stat().st_size / 1e6,

@@ -50,9 +50,12 @@ def test_quick_benchmark_measures_every_figure(quick) -> None:
     if cold["ccusage"] is not None:
         assert _positive(cold["ratio"]) and cold["ccusage"]["totals_match_expected"] is True
     assert _positive(results["warm"]["median"])
-    assert [row["round"] for row in results["append"]] == [1]
-    assert all(_positive(row["seconds"], row["bytes_read"]) for row in results["append"])
+    rounds = results["append"]["rounds"]
+    assert [row["percent"] for row in rounds] == list(QUICK.append_percents)
+    assert all(_positive(row["seconds"], row["bytes_read"]) for row in rounds)
+    assert _positive(results["append"]["cold_seconds_per_gb"])
     assert [row["tree"] for row in results["scaling"]] == [QUICK.tree]
+    assert _positive(cold["interstat"]["max_rss_mb"])
     assert [row["file_bytes"] for row in results["big_files"]] == list(QUICK.big_files)
     assert list(results["hook"]["events"]) == list(EVENTS)
     for row in results["hook"]["events"].values():
