@@ -75,20 +75,54 @@ class CallBook:
             version=version,
         )
 
+    def repeat(self, key: str, message: dict) -> None:
+        """Another line of a known call with the same usage: it may carry the stop."""
+        known = self._calls[key]
+        known.stopped = known.stopped or bool(message.get("stop_reason"))
+
+    def stopped(self, key: str) -> bool:
+        """Whether a line of this held call carried its stop reason."""
+        call = self._calls.get(key)
+        return call is not None and call.stopped
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def release_finished(
+        self, keep: int, resolve_owner: Callable[[str], str] = str
+    ) -> list[ApiCall]:
+        """The oldest calls whose closing line was read, leaving at most ``keep`` held.
+
+        A file of gigabytes holds hundreds of thousands of calls; holding them
+        all until its end would make memory grow with the file. A released
+        call seen again later is stored once all the same (its key is).
+        """
+        released = []
+        for key in list(self._calls)[: max(0, len(self._calls) - keep)]:
+            call = self._calls[key]
+            if call.stopped:
+                del self._calls[key]
+                released.append(self._fact(key, call, resolve_owner))
+        return released
+
     def facts(self, resolve_owner: Callable[[str], str] = str) -> Iterator[ApiCall]:
         for key, call in self._calls.items():
-            # In the affected versions a response whose closing line was never
-            # written keeps the streaming placeholder as its output count.
-            placeholder = (
-                not call.synthetic and not call.stopped and may_hold_placeholders(call.version)
-            )
-            yield ApiCall(
-                call_key=key,
-                session_id=call.session_id,
-                owner=resolve_owner(call.owner),
-                model=call.model,
-                usage=call.usage,
-                timestamp=call.timestamp,
-                synthetic=call.synthetic,
-                output_is_placeholder=placeholder,
-            )
+            yield self._fact(key, call, resolve_owner)
+
+    @staticmethod
+    def _fact(key: str, call: _Call, resolve_owner: Callable[[str], str]) -> ApiCall:
+        # In the affected versions a response whose closing line was never
+        # written keeps the streaming placeholder as its output count.
+        placeholder = (
+            not call.synthetic and not call.stopped and may_hold_placeholders(call.version)
+        )
+        return ApiCall(
+            call_key=key,
+            session_id=call.session_id,
+            owner=resolve_owner(call.owner),
+            model=call.model,
+            usage=call.usage,
+            timestamp=call.timestamp,
+            synthetic=call.synthetic,
+            output_is_placeholder=placeholder,
+        )

@@ -37,10 +37,13 @@ class InlineThreads:
     _root_of: dict[str, str] = attrs.field(factory=dict)
     _chains: dict[str, _Chain] = attrs.field(factory=dict)
     _dispatches: list[Dispatch] = attrs.field(factory=list)
+    # An inline run's owner is known only once its chain is: its calls wait.
+    owners_final = False
+    repeats_matter = True  # every sidechain line keeps its chain connected
 
     def wants(self, data: bytes) -> bool:
         # Every sidechain line, whatever its type, keeps its chain connected.
-        return any(marker in data for marker in _SIDECHAIN_MARKERS)
+        return any(data.find(marker) >= 0 for marker in _SIDECHAIN_MARKERS)
 
     def route(self, line: dict) -> tuple[str, RunNotes | None]:
         agent_id = text(line.get("agentId"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterator
 
 from interstat_parsers.fields import decode_line, text
 from interstat_parsers.versions import Version, parse_version
@@ -14,20 +14,42 @@ _BOM = b"\xef\xbb\xbf"
 _VERSION_FIELD = re.compile(rb'"version"\s*:\s*"(\d+\.\d+\.\d+)')
 
 
-@lru_cache(maxsize=8)
-def head_lines(head: bytes) -> tuple[dict | str, ...]:
-    """The head's complete lines, decoded (a reason string for bad ones)."""
-    lines = head.split(b"\n")[:-1]
-    if lines and lines[0].startswith(_BOM):
-        lines[0] = lines[0][len(_BOM):]
-    return tuple(decode_line(line) for line in lines if line.strip())
+def head_lines(head: bytes) -> Iterator[dict | str]:
+    """The head's complete lines, decoded one at a time (a reason string for bad ones).
+
+    Lazily: every caller stops at the first line that answers it, and a head
+    holds up to 64 KiB of tool results that decoding would only waste time on.
+    """
+    start = len(_BOM) if head.startswith(_BOM) else 0
+    while True:
+        end = head.find(b"\n", start)
+        if end < 0:
+            return
+        line = head[start:end]
+        start = end + 1
+        if line.strip():
+            yield decode_line(line)
 
 
-def head_objects(head: bytes) -> list[dict]:
-    return [line for line in head_lines(head) if isinstance(line, dict)]
+def head_objects(head: bytes) -> Iterator[dict]:
+    return (line for line in head_lines(head) if isinstance(line, dict))
+
+
+# Recognising a file and reading it both ask for the version of the same head
+# object; answering the second time from here spares decoding its lines again.
+_last_version: tuple[bytes, Version | None] | None = None
 
 
 def head_version(head: bytes) -> Version | None:
+    global _last_version
+    if _last_version is not None and _last_version[0] is head:
+        return _last_version[1]
+    version = _head_version(head)
+    _last_version = (head, version)
+    return version
+
+
+def _head_version(head: bytes) -> Version | None:
     for line in head_objects(head):
         version = parse_version(line.get("version"))
         if version is not None:
@@ -37,10 +59,12 @@ def head_version(head: bytes) -> Version | None:
 
 
 def only_summaries(head: bytes) -> bool:
-    lines = head_lines(head)
-    return bool(lines) and all(
-        isinstance(line, dict) and line.get("type") == "summary" for line in lines
-    )
+    seen = False
+    for line in head_lines(head):
+        if not isinstance(line, dict) or line.get("type") != "summary":
+            return False
+        seen = True
+    return seen
 
 
 def first_agent_id(head: bytes) -> str | None:

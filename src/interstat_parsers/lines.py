@@ -18,6 +18,9 @@ import attrs
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
 _DISCARD_CHUNK = 1024 * 1024
+#: Read buffer: with the default 8 KiB, lines of many KB are assembled from
+#: several reads and ``readline`` costs several times the bytes it returns.
+_READ_BUFFER = 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -27,6 +30,9 @@ class RawLine(NamedTuple):
     number: int
     offset: int
     data: bytes
+
+
+_new_line = tuple.__new__
 
 
 class BadLine(NamedTuple):
@@ -53,7 +59,7 @@ class LineReader:
     def __iter__(self) -> Iterator[RawLine | BadLine]:
         self.start = max(self.start, 0)
         self.consumed = self.start
-        with open(self.path, "rb") as stream:
+        with open(self.path, "rb", buffering=_READ_BUFFER) as stream:
             stream.seek(self.start)
             yield from self._lines(stream)
 
@@ -68,7 +74,12 @@ class LineReader:
             offset = self.consumed
             if data.endswith(b"\n"):
                 self.consumed += len(data)
-                yield self._complete(number, offset, data[:-1])
+                if offset:
+                    # tuple.__new__ directly: the NamedTuple constructor is a
+                    # Python function, and this runs once per line.
+                    yield _new_line(RawLine, (number, offset, data[:-1]))
+                else:
+                    yield self._complete(number, offset, data[:-1])
             elif len(data) < limit:
                 yield BadLine(number, offset, "truncated")
                 return

@@ -55,23 +55,31 @@ def may_matter(data: bytes, unanswered: Collection[bytes], *, resumed: bool) -> 
     ``unanswered`` holds the ids of sub-agent calls whose result is not seen
     yet; ``resumed`` says the read started mid-file, after some calls.
     """
-    first = first_type(data)
-    if first == b"queue-operation":
-        return MARKER in data
-    if first in _UNREAD_TYPES:
+    # This runs once for every line of every file. bytes.find, not "in":
+    # CPython first tries "in" with an integer, and building the TypeError
+    # that attempt raises costs more than the search.
+    find = data.find
+    start = find(_TYPE_KEY)
+    end = find(b'"', start + len(_TYPE_KEY)) if start >= 0 else -1
+    if end > 0:
+        first = data[start + len(_TYPE_KEY):end]
+        if first == b"queue-operation":
+            return find(MARKER) >= 0
+        if first in _UNREAD_TYPES:
+            return False
+    if find(b'"assistant"') >= 0:
+        return True
+    if find(MARKER) >= 0 and any(find(marker) >= 0 for marker in _NOTIFYING):
+        return True
+    if find(b'"tool_result"') < 0:
         return False
-    if b'"assistant"' in data:
-        return True
-    if MARKER in data and any(marker in data for marker in _NOTIFYING):
-        return True
-    if b'"tool_result"' not in data:
-        return False
-    if any(tool_use_id in data for tool_use_id in unanswered):
-        return True
+    for tool_use_id in unanswered:
+        if find(tool_use_id) >= 0:
+            return True
     # A resumed read has not seen the call; the result's shape tells. Nested
     # runs' results have no toolUseResult, only the answer's trailers.
     if not resumed:
         return False
-    if b'"toolUseResult"' in data and any(key in data for key in _RESULT_SHAPE):
+    if find(b'"toolUseResult"') >= 0 and any(find(key) >= 0 for key in _RESULT_SHAPE):
         return True
-    return b"agentId: " in data and b"subagent_tokens: " in data
+    return find(b"agentId: ") >= 0 and find(b"subagent_tokens: ") >= 0

@@ -39,8 +39,10 @@ class RunNotes:
         if timestamp:
             self.started_at = self.started_at or timestamp
             self.ended_at = timestamp
-        self.session_id = self.session_id or text(line.get("sessionId"))
-        self.project = self.project or text(line.get("cwd"))
+        if self.session_id is None:
+            self.session_id = text(line.get("sessionId"))
+        if self.project is None:
+            self.project = text(line.get("cwd"))
         self.version = text(line.get("version")) or self.version
 
     @property

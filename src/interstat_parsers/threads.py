@@ -24,6 +24,12 @@ WARMUP_PROMPT = "Warmup"
 
 
 class Threads(Protocol):
+    #: Whether ``route`` gives final owners, so calls may leave before the end.
+    owners_final: bool
+    #: Whether every line of a response counts (notes, chains), even one that
+    #: only repeats the line before.
+    repeats_matter: bool
+
     def wants(self, data: bytes) -> bool:
         """Whether a line the scan would skip unread must be read anyway."""
 
@@ -40,6 +46,9 @@ class Threads(Protocol):
 
 class SessionThreads:
     """A session file: the main thread, plus mirrors of agents' lines."""
+
+    owners_final = True
+    repeats_matter = False
 
     def wants(self, data: bytes) -> bool:
         return False
@@ -68,6 +77,8 @@ class AgentFileThreads:
     fallback_session_id: str | None = None
     detect_warmup: bool = False
     notes: RunNotes = attrs.field(factory=RunNotes)
+    owners_final = True
+    repeats_matter = True  # each line may move the run's end or final answer
 
     def seed_from_head(self, head: bytes) -> None:
         """On a resumed read, learn the prompt and start from the file's head."""
@@ -84,7 +95,7 @@ class AgentFileThreads:
             return
 
     def wants(self, data: bytes) -> bool:
-        return self.notes.expects_prompt and b'"user"' in data
+        return self.notes.expects_prompt and data.find(b'"user"') >= 0
 
     def route(self, line: dict) -> tuple[str, RunNotes | None]:
         agent_id = text(line.get("agentId"))

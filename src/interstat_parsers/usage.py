@@ -43,8 +43,12 @@ def _counted(raw: dict, key: str) -> int | None:
 def read_usage(raw_usage: Any) -> UsageReading:
     raw = as_dict(raw_usage)
     nested = as_dict(raw.get("cache_creation"))
-    unknown = sorted(set(raw) - KNOWN_USAGE_KEYS)
-    unknown += sorted(f"cache_creation.{key}" for key in set(nested) - KNOWN_CACHE_CREATION_KEYS)
+    unknown: list[str] = []
+    if not (raw.keys() <= KNOWN_USAGE_KEYS and nested.keys() <= KNOWN_CACHE_CREATION_KEYS):
+        unknown = sorted(set(raw) - KNOWN_USAGE_KEYS)
+        unknown += sorted(
+            f"cache_creation.{key}" for key in set(nested) - KNOWN_CACHE_CREATION_KEYS
+        )
     values = [
         _counted(raw, key)
         for key in (

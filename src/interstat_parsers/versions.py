@@ -18,14 +18,26 @@ PLACEHOLDER_FROM: Version = (2, 1, 0)
 PLACEHOLDER_UNTIL: Version = (2, 1, 97)
 
 
+#: Every line names its version and a file holds few: parse each string once.
+_PARSED: dict[str, Version | None] = {}
+_PARSED_LIMIT = 256
+
+
 def parse_version(value: object) -> Version | None:
     if not isinstance(value, str):
         return None
+    try:
+        return _PARSED[value]
+    except KeyError:
+        pass
     match = _VERSION.match(value)
-    if match is None:
-        return None
-    major, minor, patch = (int(part) for part in match.groups())
-    return (major, minor, patch)
+    version = None
+    if match is not None:
+        major, minor, patch = (int(part) for part in match.groups())
+        version = (major, minor, patch)
+    if len(_PARSED) < _PARSED_LIMIT:
+        _PARSED[value] = version
+    return version
 
 
 def era_of_version(version: Version) -> str:

@@ -14,8 +14,8 @@ from interstat_reports.percentiles import METHOD, METHOD_DESCRIPTION
 from interstat_reports.runs import Run, load_runs
 
 _MAIN_TOKENS = (
-    "SELECT COALESCE(SUM(total_tokens), 0) FROM api_calls"
-    " WHERE session_id = ? AND owner = 'main' AND synthetic = 0"
+    "SELECT session_id, SUM(total_tokens) FROM api_calls"
+    " WHERE owner = 'main' AND synthetic = 0 GROUP BY session_id"
 )
 
 
@@ -34,7 +34,10 @@ class ReportContext:
     prices: PriceTable = attrs.field(factory=price_table)
     percentile_method: str = METHOD
     percentile_description: str = METHOD_DESCRIPTION
+    # Loaded and split once: every section asks, and a store may hold millions.
     _runs: list[Run] | None = attrs.field(default=None, init=False)
+    _subsets: dict[str, list[Run]] = attrs.field(factory=dict, init=False)
+    _costs: dict[int, float | None] = attrs.field(factory=dict, init=False)
 
     def runs(self) -> list[Run]:
         """Every filtered run of every kind, loaded on first use."""
@@ -44,23 +47,33 @@ class ReportContext:
 
     def dispatched(self) -> list[Run]:
         """Sub-agent runs that a tool call started: the runs every section counts."""
-        return [run for run in self.runs() if run.dispatched]
+        if "dispatched" not in self._subsets:
+            self._subsets["dispatched"] = [run for run in self.runs() if run.dispatched]
+        return self._subsets["dispatched"]
 
     def internal(self) -> list[Run]:
         """Side transcripts (compaction, /btw questions, warm-ups): shown apart."""
-        return [run for run in self.runs() if not run.dispatched]
+        if "internal" not in self._subsets:
+            self._subsets["internal"] = [run for run in self.runs() if not run.dispatched]
+        return self._subsets["internal"]
 
     def token_runs(self) -> list[Run]:
         """Dispatched runs with exact token counts: what percentiles and costs use."""
-        return [run for run in self.dispatched() if run.has_tokens]
+        if "tokens" not in self._subsets:
+            self._subsets["tokens"] = [run for run in self.dispatched() if run.has_tokens]
+        return self._subsets["tokens"]
 
     def cost(self, run: Run) -> float | None:
         """Dollars for ``run``: 0.0 without tokens, None when it cannot be priced."""
-        return self.prices.cost(run.model, run)
+        # Several sections price the same run; each is priced once.
+        try:
+            return self._costs[run.run_id]
+        except KeyError:
+            cost = self._costs[run.run_id] = self.prices.cost(run.model, run)
+            return cost
 
     def main_thread_tokens(self, session_ids: Iterable[str]) -> dict[str, int]:
         """Tokens of each session's own (main thread) API calls."""
-        return {
-            session: self.conn.execute(_MAIN_TOKENS, (session,)).fetchone()[0]
-            for session in session_ids
-        }
+        # One grouped query instead of one per session: reports cover many.
+        totals = dict(self.conn.execute(_MAIN_TOKENS).fetchall())
+        return {session: totals.get(session) or 0 for session in session_ids}

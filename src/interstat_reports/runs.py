@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-
-import attrs
+from typing import NamedTuple
 
 from interstat.filters import Filters, where_clause
 
@@ -22,9 +21,12 @@ DISPATCHED = "dispatched"
 HOOK_ESTIMATE = "hook_estimate"
 
 
-@attrs.frozen(slots=True)
-class Run:
-    """One ``agent_runs`` row; token fields are None until a transcript was read."""
+class Run(NamedTuple):
+    """One ``agent_runs`` row; token fields are None until a transcript was read.
+
+    A tuple: a report may load a million of them, and a tuple is built from
+    its row in one step where an attrs instance sets its 27 fields one by one.
+    """
 
     run_id: int
     session_id: str
@@ -78,4 +80,7 @@ def load_runs(conn: sqlite3.Connection, filters: Filters) -> list[Run]:
     """Every run that passes ``filters``, of every kind, oldest first."""
     where, values = where_clause(filters)
     sql = f"SELECT {', '.join(RUN_COLUMNS)} FROM agent_runs{where} ORDER BY started_at, run_id"
-    return [Run(*row) for row in conn.execute(sql, values)]
+    # tuple.__new__ skips NamedTuple's per-row argument handling: a million
+    # rows load in a fraction of the time.
+    make = tuple.__new__
+    return [make(Run, row) for row in conn.execute(sql, values)]

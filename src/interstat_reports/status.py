@@ -1,7 +1,8 @@
 """What ``interstat status`` shows, read with a few indexed queries.
 
 This runs on every ``interstat status``, possibly on a store of millions of
-runs: each query is answered from an index (migration 0004_status_indexes),
+runs: each query is answered from an index (migration 0004_status_indexes)
+or, unfiltered, from the counts triggers keep (migration 0005_run_counts),
 and the module imports nothing beyond the standard library, attrs and the
 store. The conditions on missing data repeat those indexes' WHERE clauses
 word for word, which is what lets SQLite use them.
@@ -28,6 +29,7 @@ _SESSIONS = (
     "SELECT COUNT(DISTINCT session_id) FROM agent_runs"
     " WHERE kind = 'dispatched' AND {condition}"
 )
+_KEPT_COUNTS = "SELECT runs, sessions FROM run_counts WHERE kind = 'dispatched'"
 # Few agent names, many runs: hop from one name to the next through the
 # (kind, agent_name) index instead of reading every entry.
 _AGENTS = """
@@ -84,12 +86,22 @@ def _count(conn: sqlite3.Connection, sql: str, condition: str, values: list) -> 
     return conn.execute(sql.format(condition=condition), values).fetchone()[0]
 
 
+def _runs_and_sessions(
+    conn: sqlite3.Connection, filters: Filters, condition: str, values: list
+) -> tuple[int, int]:
+    if filters.is_empty:
+        # Kept by triggers (migration 0005_run_counts): no index is read.
+        row = conn.execute(_KEPT_COUNTS).fetchone()
+        return (row[0], row[1]) if row else (0, 0)
+    return (_count(conn, _DISPATCHED, condition, values),
+            _count(conn, _SESSIONS, condition, values))
+
+
 def read_status(conn: sqlite3.Connection, filters: Filters, baseline_runs: int) -> Status:
     condition, values = sql_condition(filters)
-    runs = _count(conn, _DISPATCHED, condition, values)
+    runs, sessions = _runs_and_sessions(conn, filters, condition, values)
     no_tokens = _count(conn, _NO_TOKENS, condition, values)
     pending = _count(conn, _PENDING, condition, values)
-    sessions = _count(conn, _SESSIONS, condition, values)
     agents = _count(conn, _AGENTS, condition, values * 2)
     latest = tuple(
         LatestRun(started, agent, bool(parsed))

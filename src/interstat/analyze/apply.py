@@ -23,10 +23,24 @@ from interstat.store import calls, runs
 
 #: Prompts and answers are private; descriptions are stored only on request.
 DESCRIPTIONS_ENV = "INTERSTAT_STORE_DESCRIPTIONS"
+#: Calls written per ``executemany``: one statement instead of one per call.
+CALLS_PER_BATCH = 500
 
 
 def descriptions_opted_in() -> bool:
     return os.environ.get(DESCRIPTIONS_ENV, "") in ("1", "true", "yes")
+
+
+def call_row_of(call: ApiCall) -> tuple:
+    """The call as the parameters of ``calls.upsert_calls``: a plain tuple, which
+    also crosses from a worker process at a fraction of the cost of the record."""
+    usage = call.usage
+    return calls.call_row(
+        call.call_key, call.session_id, call.owner, call.model, usage.input_tokens,
+        usage.output_tokens, usage.cache_read_tokens, usage.cache_creation_tokens,
+        usage.cache_creation_5m_tokens, usage.cache_creation_1h_tokens,
+        call.synthetic, call.output_is_placeholder, call.timestamp,
+    )
 
 
 def count_findings(counters: list[FindingsCounter], text: str, agent_name: str | None) -> int:
@@ -54,11 +68,16 @@ class FactApplier:
         self.keep_descriptions = descriptions_opted_in()
         self.touched_owners: set[tuple[str, str]] = set()
         self.touched_runs: set[int] = set()
+        self._pending_calls: list[tuple] = []
 
     def apply(self, fact: Fact) -> None:
         if isinstance(fact, ApiCall):
             self._call(fact)
-        elif isinstance(fact, Dispatch):
+            return
+        # Calls wait in a batch; everything else sees the store as if each
+        # call had been written when it came.
+        self._flush_calls()
+        if isinstance(fact, Dispatch):
             self._dispatch(fact)
         elif isinstance(fact, DispatchResult):
             self._result(fact)
@@ -66,24 +85,19 @@ class FactApplier:
             self._transcript(fact)
 
     def _call(self, call: ApiCall) -> None:
-        usage = call.usage
-        calls.upsert_call(
-            self.conn,
-            call_key=call.call_key,
-            session_id=call.session_id,
-            owner=call.owner,
-            model=call.model,
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            cache_read_tokens=usage.cache_read_tokens,
-            cache_creation_tokens=usage.cache_creation_tokens,
-            cache_creation_5m_tokens=usage.cache_creation_5m_tokens,
-            cache_creation_1h_tokens=usage.cache_creation_1h_tokens,
-            synthetic=call.synthetic,
-            output_is_placeholder=call.output_is_placeholder,
-            timestamp=call.timestamp,
-        )
-        self.touched_owners.add((call.session_id, call.owner))
+        self.apply_call_row(call_row_of(call))
+
+    def apply_call_row(self, row: tuple) -> None:
+        """Apply an ApiCall already turned into its ``call_row_of`` tuple."""
+        self._pending_calls.append(row)
+        if len(self._pending_calls) >= CALLS_PER_BATCH:
+            self._flush_calls()
+        self.touched_owners.add((row[1], row[2]))
+
+    def _flush_calls(self) -> None:
+        if self._pending_calls:
+            calls.upsert_calls(self.conn, self._pending_calls)
+            self._pending_calls = []
 
     def _correlate(self, probe: RunTranscript) -> int | None:
         for correlator in self.correlators:
@@ -200,12 +214,21 @@ class FactApplier:
                 (ended_at, run_id, ended_at),
             )
 
+    def discard(self) -> None:
+        """Forget what was applied since the last ``finish``: it was rolled back."""
+        self._pending_calls = []
+        self.touched_owners.clear()
+        self.touched_runs.clear()
+
     def finish(self) -> set[int]:
         """Recompute totals of every run these facts touched; returns their ids."""
+        self._flush_calls()
         for session_id, owner in self.touched_owners:
             run_id = _run_of_owner(self.conn, session_id, owner)
             if run_id is not None:
                 self.touched_runs.add(run_id)
+        # A run touched early may have been folded into another one since.
+        self.touched_runs.intersection_update(_existing_runs(self.conn, self.touched_runs))
         for run_id in self.touched_runs:
             calls.refresh_totals(self.conn, run_id, self.now)
             runs.refresh_wall_clock(self.conn, run_id)
@@ -222,3 +245,15 @@ def _run_of_owner(conn: sqlite3.Connection, session_id: str, owner: str) -> int 
     if kind == "tool":
         return runs.find_run(conn, session_id, tool_use_id=ident)
     return None
+
+
+def _existing_runs(conn: sqlite3.Connection, run_ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    ids = sorted(run_ids)
+    # Bounded lists: SQLite caps the parameters of one statement.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT run_id FROM agent_runs WHERE run_id IN ({marks})", chunk)
+        found.update(row[0] for row in rows)
+    return found

@@ -29,7 +29,7 @@ def _is_agent_file(path: Path) -> bool:
     return path.name.startswith("agent-")
 
 
-def _walk(folder: Path, problems: DiscoveryProblems) -> Iterator[os.DirEntry[str]]:
+def _walk(folder: str | Path, problems: DiscoveryProblems) -> Iterator[os.DirEntry[str]]:
     try:
         entries = list(os.scandir(folder))
     except OSError as error:
@@ -38,7 +38,7 @@ def _walk(folder: Path, problems: DiscoveryProblems) -> Iterator[os.DirEntry[str
     for entry in entries:
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(Path(entry.path), problems)
+                yield from _walk(entry.path, problems)
             elif entry.name.endswith(".jsonl") and entry.is_file():
                 yield entry
         except OSError as error:
@@ -54,21 +54,22 @@ def find_transcripts(
     repeats from its parent (a /btw replay) stays the parent's.
     """
     found: list[FoundFile] = []
-    seen: set[Path] = set()
+    # A file reached twice (a symlink, overlapping roots) is one file: known by
+    # its device and inode, which the stat below gives anyway, where resolving
+    # each path took an lstat per folder of it.
+    seen: set[tuple[int, int]] = set()
     for root in claude_dirs:
         projects = root / "projects" if (root / "projects").is_dir() else root
         for entry in _walk(projects, problems):
-            path = Path(entry.path)
-            real = path.resolve()
-            if real in seen:
-                continue
-            seen.add(real)
             try:
                 stat = entry.stat()
             except OSError as error:
-                problems.unreadable.append(f"{path}: {error.strerror or error}")
+                problems.unreadable.append(f"{entry.path}: {error.strerror or error}")
                 continue
-            found.append(FoundFile(path, projects, stat.st_size, stat.st_mtime_ns))
+            if (stat.st_dev, stat.st_ino) in seen:
+                continue
+            seen.add((stat.st_dev, stat.st_ino))
+            found.append(FoundFile(Path(entry.path), projects, stat.st_size, stat.st_mtime_ns))
     found.sort(key=lambda item: (_is_agent_file(item.path), str(item.path)))
     return found
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from interstat.errors import FormatError
-from interstat.registry import SourceFile, TranscriptParser
+
+if TYPE_CHECKING:
+    from interstat.registry import SourceFile, TranscriptParser
 
 #: Bytes read from the start of a file to recognise its format.
 HEAD_BYTES = 64 * 1024

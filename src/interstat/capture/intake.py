@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from io import BufferedIOBase
 
+from interstat.capture.jsonread import loads
 from interstat.capture.warn import warn
 
 #: A sub-agent tool call carries its prompt and answer; more than this is
@@ -37,7 +37,7 @@ def read_input(stream: BufferedIOBase | None) -> bytes | None:
 def parse_input(raw: bytes) -> dict | None:
     """The hook input as a JSON object, or None (after one warning)."""
     try:
-        payload = json.loads(raw)
+        payload = loads(raw)
     except (ValueError, RecursionError) as error:
         warn(f"hook input is not valid JSON ({type(error).__name__}); event skipped")
         return None

@@ -5,19 +5,22 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import attrs
 import click
 
 from interstat.store.connect import DEFAULT_BUSY_TIMEOUT_MS, open_store
 from interstat.store.paths import resolve_store_path
 
 
-@attrs.define
 class Settings:
-    """Global options given before the command name."""
+    """Global options given before the command name.
 
-    db_path: str | None = None
-    verbosity: int = 0
+    A plain class: every command builds one, and attrs would cost each start
+    more time than ``interstat status`` spends on its queries.
+    """
+
+    def __init__(self, db_path: str | None = None, verbosity: int = 0):
+        self.db_path = db_path
+        self.verbosity = verbosity
 
     @property
     def store_path(self) -> Path:

@@ -11,10 +11,11 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 
 #: Piped output has no width: wide enough that no table cell is ever cut.
@@ -25,6 +26,10 @@ def console_for(stderr: bool = False) -> Console:
     """The one way to build a Console: markup off, plain when piped or under NO_COLOR."""
     # rich's own NO_COLOR support drops colours but keeps bold and underline;
     # without a colour system it writes no styles at all (https://no-color.org).
+    # Imported here: rich takes longer to import than a JSON-printing command
+    # takes to run, and emit_json does not need it.
+    from rich.console import Console
+
     plain = bool(os.environ.get("NO_COLOR"))
     console = Console(stderr=stderr, markup=False, highlight=False, emoji=False,
                       soft_wrap=True, color_system=None if plain else "auto")
@@ -41,6 +46,8 @@ def emit_json(data: Any) -> None:
 
 
 def plain_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for header in headers:
         table.add_column(header)

@@ -48,17 +48,36 @@ def upsert_call(
     The owner of the first copy stays: mirrors of a call in another file
     (a parent file, a resumed session, a /btw replay) must not move it.
     """
-    total = input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens
-    context = input_tokens + cache_read_tokens + cache_creation_tokens
     conn.execute(
         _UPSERT_CALL,
-        (
+        call_row(
             call_key, session_id, owner, model, input_tokens, output_tokens,
             cache_read_tokens, cache_creation_tokens, cache_creation_5m_tokens,
-            cache_creation_1h_tokens, total, context, int(synthetic),
-            int(output_is_placeholder), timestamp,
+            cache_creation_1h_tokens, synthetic, output_is_placeholder, timestamp,
         ),
     )
+
+
+def call_row(
+    call_key: str, session_id: str, owner: str, model: str | None, input_tokens: int,
+    output_tokens: int, cache_read_tokens: int, cache_creation_tokens: int,
+    cache_creation_5m_tokens: int, cache_creation_1h_tokens: int, synthetic: bool,
+    output_is_placeholder: bool, timestamp: str | None,
+) -> tuple:
+    """The parameters ``upsert_calls`` takes for one call, totals included."""
+    total = input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens
+    context = input_tokens + cache_read_tokens + cache_creation_tokens
+    return (
+        call_key, session_id, owner, model, input_tokens, output_tokens,
+        cache_read_tokens, cache_creation_tokens, cache_creation_5m_tokens,
+        cache_creation_1h_tokens, total, context, int(synthetic),
+        int(output_is_placeholder), timestamp,
+    )
+
+
+def upsert_calls(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """``upsert_call`` for many ``call_row`` tuples in one statement, applied in order."""
+    conn.executemany(_UPSERT_CALL, rows)
 
 
 _TOTALS = """

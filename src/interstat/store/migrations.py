@@ -183,6 +183,44 @@ def _create_status_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
+# One kind's counts change by one row: +1 or -1 run, and a session gained or
+# lost when no other row of that kind names it. {row} is NEW or OLD.
+_COUNT_ROW = """
+    INSERT INTO run_counts (kind) VALUES ({row}.kind) ON CONFLICT (kind) DO NOTHING;
+    UPDATE run_counts SET runs = runs {sign} 1,
+        sessions = sessions {sign} NOT EXISTS (
+            SELECT 1 FROM agent_runs WHERE kind = {row}.kind
+            AND session_id = {row}.session_id AND run_id != {row}.run_id)
+    WHERE kind = {row}.kind;
+"""
+
+
+def _create_run_counts(conn: sqlite3.Connection) -> None:
+    # interstat status on a million runs: counting them, and above all their
+    # distinct sessions, read a whole index each time (a third of a second).
+    # Triggers keep both counts per kind as rows come, go or change kind or
+    # session, whoever writes them (hooks, analyze, merge, purge, doctor).
+    conn.execute(
+        "CREATE TABLE run_counts (kind TEXT PRIMARY KEY,"
+        " runs INTEGER NOT NULL DEFAULT 0, sessions INTEGER NOT NULL DEFAULT 0)"
+    )
+    conn.execute(
+        "INSERT INTO run_counts (kind, runs, sessions)"
+        " SELECT kind, COUNT(*), COUNT(DISTINCT session_id) FROM agent_runs GROUP BY kind"
+    )
+    added = _COUNT_ROW.format(row="NEW", sign="+")
+    removed = _COUNT_ROW.format(row="OLD", sign="-")
+    conn.execute(f"CREATE TRIGGER run_counts_insert AFTER INSERT ON agent_runs BEGIN {added} END")
+    conn.execute(
+        f"CREATE TRIGGER run_counts_delete AFTER DELETE ON agent_runs BEGIN {removed} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER run_counts_update AFTER UPDATE OF kind, session_id ON agent_runs"
+        " WHEN OLD.kind IS NOT NEW.kind OR OLD.session_id IS NOT NEW.session_id"
+        f" BEGIN {removed} {added} END"
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -190,6 +228,7 @@ MIGRATIONS: list[Migration] = [
     ("0002_report_indexes", _create_indexes),
     ("0003_summary_views", _create_views),
     ("0004_status_indexes", _create_status_indexes),
+    ("0005_run_counts", _create_run_counts),
 ]
 
 

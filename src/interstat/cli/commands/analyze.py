@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from interstat.capture.spool import drain
+from interstat.capture import spool
 from interstat.cli.context import Settings, pass_settings
 
 if TYPE_CHECKING:
@@ -90,12 +92,7 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
             since: str | None, until: str | None, utc: bool, strict: bool,
             output_format: str) -> None:
     """Read transcripts and fill in exact token counts for every sub-agent run."""
-    # Imported here: every command module is loaded on each start, and
-    # pluggy and rich would slow down 'interstat status'.
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from interstat.analyze import run_analyze
-    from interstat.cli.output import console_for, emit_json
 
     roots = list(claude_dirs) or default_claude_dirs()
     for root in claude_dirs:
@@ -105,20 +102,36 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
     conn = settings.open_store(busy_timeout_ms=ANALYZE_BUSY_TIMEOUT_MS)
     try:
         # Events the hooks could not write (a locked store) wait in the spool.
-        drain(conn, settings.store_path)
+        if spool.pending(settings.store_path):
+            spool.drain(conn, settings.store_path)
         show_bar = output_format == "text" and sys.stderr.isatty() and settings.verbosity >= 0
-        with Progress(
-            TextColumn("Reading transcripts"), BarColumn(), MofNCompleteColumn(),
-            console=console_for(stderr=True), disable=not show_bar, transient=True,
-        ) as progress:
-            task = progress.add_task("files", total=None)
-            summary = run_analyze(
-                conn, roots, session=session, since=first, until=last, strict=strict,
-                on_file=lambda _found: progress.advance(task),
-            )
+        with _progress(show_bar) as advance:
+            summary = run_analyze(conn, roots, session=session, since=first, until=last,
+                                  strict=strict, on_file=advance)
     finally:
         conn.close()
     if output_format == "json":
+        from interstat.cli.output import emit_json
+
         emit_json(summary.to_dict())
     elif settings.verbosity >= 0:
         _print_summary(summary, settings)
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[Callable[[object], None] | None]:
+    """A bar on stderr counting files, when shown; rich is imported only then, since
+    a pass where nothing changed takes less time than importing it."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from interstat.cli.output import console_for
+
+    with Progress(
+        TextColumn("Reading transcripts"), BarColumn(), MofNCompleteColumn(),
+        console=console_for(stderr=True), transient=True,
+    ) as progress:
+        task = progress.add_task("files", total=None)
+        yield lambda _found: progress.advance(task)

@@ -1,0 +1,1 @@
+"""The benchmark runner's parts: presets, measuring, each benchmark, RESULTS.md."""
