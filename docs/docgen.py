@@ -167,6 +167,8 @@ def record_reference(module_name: str, names: tuple[str, ...]) -> str:
 
 #: What each table holds, shown above its columns.
 TABLE_NOTES = {
+    "run_counts": "Runs and distinct sessions per kind, kept by triggers on agent_runs so "
+                  "`interstat status` reads them without counting.",
     "agent_runs": "One row per sub-agent run (and per internal side transcript, by `kind`).",
     "api_calls": "Every API call once, whichever file it was read from; run totals are "
                  "sums over this table.",
@@ -178,6 +180,11 @@ TABLE_NOTES = {
 
 #: What each column holds. A test fails when a column has no note or a note no column.
 COLUMN_NOTES = {
+    "run_counts": {
+        "kind": "A kind of run (`dispatched`, `compaction`, ...).",
+        "runs": "How many agent_runs rows have this kind, kept by triggers.",
+        "sessions": "How many distinct sessions those rows belong to, kept by triggers.",
+    },
     "agent_runs": {
         "run_id": "Row id.",
         "session_id": "The Claude Code session the run belongs to.",

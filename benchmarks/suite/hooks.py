@@ -69,6 +69,8 @@ def benchmark(ws: Workspace, runs: int) -> dict:
     # CLAUDE_CONFIG_DIR (the first config root) and the config file beside it.
     config_root = ws.root / "claude"
     shutil.rmtree(config_root, ignore_errors=True)
+    # Claude Code creates its config folder before any hook runs.
+    config_root.mkdir(parents=True)
     ours_store = config_root / "interstat" / "metrics.db"
     ref_store = ws.fresh_store("reference-hook")
     env = clean_env({"HOME": str(ws.home), "CLAUDE_CONFIG_DIR": str(config_root)})

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from interstat.analyze import run_analyze
+from interstat.analyze import run_analyze, runner
 from tests.analyze.test_corpus import assert_matches_expected
 from tests.corpus import corpus_dir
 
@@ -54,16 +54,23 @@ def test_an_unreadable_folder_is_named_and_the_rest_is_read(store, tree, monkeyp
     assert_matches_expected(store, SMALL)
 
 
-def test_a_file_deleted_while_the_pass_runs_is_skipped_and_read_next_time(store, tree):
+def test_a_file_deleted_while_the_pass_runs_is_skipped_and_read_next_time(
+    store, tree, monkeypatch
+):
     victim = sorted(_project(tree).rglob("agent-*.jsonl"))[0]
     saved = victim.read_bytes()
+    listed = runner.find_transcripts
 
-    def delete_when_reached(found):
-        if found.path == victim:
-            victim.unlink()
+    def list_then_delete(*args, **kwargs):
+        # The file is found, then goes away before the pass reads it.
+        found = listed(*args, **kwargs)
+        victim.unlink()
+        return found
 
-    summary = run_analyze(store, [tree], on_file=delete_when_reached)
+    monkeypatch.setattr(runner, "find_transcripts", list_then_delete)
+    summary = run_analyze(store, [tree])
     assert any(victim.name in problem for problem in summary.problems)
+    monkeypatch.setattr(runner, "find_transcripts", listed)
     victim.write_bytes(saved)
     run_analyze(store, [tree])
     assert_matches_expected(store, SMALL)

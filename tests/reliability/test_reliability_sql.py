@@ -15,6 +15,8 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("interstat/store/runs.py", "_update", "column"):
         "keys of values: fill_fields and set_fields pass only names _checked accepts "
         "(WRITABLE_COLUMNS); merge_runs passes the two id names and _MERGED_COLUMNS",
+    ("interstat/analyze/reading.py", "_tune", "name"):
+        "keys of _PASS_PRAGMAS, a module constant, or of the dict _tune read from them",
     ("interstat/merge.py", "_fill", "column"):
         "keys of updates: names from _FILLED, plus 'status'",
 }

@@ -169,7 +169,9 @@ def test_a_store_locked_past_the_wait_is_one_line(tmp_path: Path, run_cli,
 
     store = tmp_path / "metrics.db"
     fill(store)
-    monkeypatch.setattr(analyze, "drain", locked)
+    # The first write analyze makes is draining the hooks' spool.
+    monkeypatch.setattr(analyze.spool, "pending", lambda _path: True)
+    monkeypatch.setattr(analyze.spool, "drain", locked)
     result = run_cli("--db", str(store), "analyze", "--claude-dir", str(tmp_path), code=1)
     assert result.stderr.splitlines() == [
         f"Error: the store at {store} stayed locked by another process; "
