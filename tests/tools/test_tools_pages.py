@@ -14,9 +14,11 @@ values = st.one_of(
     st.none(),
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
     st.floats(allow_nan=False),
-    st.text(max_size=30),
+    # SQLite stores UTF-8, which has no lone surrogates: Python refuses to bind them.
+    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30),
     # longer than a page, so stored on overflow pages
-    st.builds(lambda char, count: char * count, st.characters(), st.integers(3000, 9000)),
+    st.builds(lambda char, count: char * count,
+              st.characters(exclude_categories=("Cs",)), st.integers(3000, 9000)),
     st.binary(max_size=40),
 )
 
