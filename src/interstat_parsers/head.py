@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from interstat_parsers.fields import decode_line, text
+from interstat_parsers.memo import remember_last
 from interstat_parsers.versions import Version, parse_version
 
 _BOM = b"\xef\xbb\xbf"
@@ -35,21 +36,8 @@ def head_objects(head: bytes) -> Iterator[dict]:
     return (line for line in head_lines(head) if isinstance(line, dict))
 
 
-# Recognising a file and reading it both ask for the version of the same head
-# object; answering the second time from here spares decoding its lines again.
-_last_version: tuple[bytes, Version | None] | None = None
-
-
+@remember_last
 def head_version(head: bytes) -> Version | None:
-    global _last_version
-    if _last_version is not None and _last_version[0] is head:
-        return _last_version[1]
-    version = _head_version(head)
-    _last_version = (head, version)
-    return version
-
-
-def _head_version(head: bytes) -> Version | None:
     for line in head_objects(head):
         version = parse_version(line.get("version"))
         if version is not None:

@@ -11,26 +11,14 @@ from __future__ import annotations
 
 from interstat.registry import SourceFile
 from interstat_parsers.head import head_version, only_summaries
+from interstat_parsers.memo import remember_last
 from interstat_parsers.paths import agent_id_from_name, subagents_folder
 from interstat_parsers.versions import era_of_version
 
-# The host asks every parser about the same file in a row, so the last answer
-# is kept, keyed by the object itself: hashing a SourceFile hashes its head,
-# up to 64 KiB, which cost more than the answer.
-_last: tuple[SourceFile, str | None] | None = None
 
-
+@remember_last
 def era_of(source: SourceFile) -> str | None:
     """``inline``, ``flat``, ``subagents``, or None for a file of no known era."""
-    global _last
-    if _last is not None and _last[0] is source:
-        return _last[1]
-    era = _era_of(source)
-    _last = (source, era)
-    return era
-
-
-def _era_of(source: SourceFile) -> str | None:
     if source.path.suffix != ".jsonl":
         return None
     version = head_version(source.head)
