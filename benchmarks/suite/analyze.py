@@ -137,6 +137,7 @@ def pace(cold: dict, warm_runs: dict, rounds: list[dict]) -> dict:
     spread = sum((x - mean_x) ** 2 for x in xs)
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / spread if spread else 0.0
     cold_rate = cold["interstat"]["median"] / cold["tree_bytes"]
-    return {"rounds": rounds, "seconds_per_gb": slope * GB, "fixed_seconds": mean_y - slope * mean_x,
+    return {"rounds": rounds, "seconds_per_gb": slope * GB,
+            "fixed_seconds": mean_y - slope * mean_x,
             "cold_seconds_per_gb": cold_rate * GB, "warm_seconds": warm_runs["median"],
             "to_cold_rate": slope / cold_rate}

@@ -79,7 +79,8 @@ def test_foreground_run_start_stop_result(hook, store: Path):
                 "content": [{"type": "text", "text": "## Findings\n- one\n"}]}
     hook("PostToolUse", post(response))
     row = only_row(store)
-    assert (row["agent_id"], row["tool_use_id"], row["agent_name"]) == ("a1", "toolu_1", "fd-quality")
+    ids = (row["agent_id"], row["tool_use_id"], row["agent_name"])
+    assert ids == ("a1", "toolu_1", "fd-quality")
     assert (row["status"], row["background"]) == ("completed", 0)
     # The stop's answer (16 characters) wins over the result's text (17).
     assert row["result_length"] == len("## Findings\n- one")
