@@ -39,16 +39,6 @@ _NOTIFYING = (b'"type":"user"', b'"type": "user"', b'"queued_command"')
 _RESULT_SHAPE = (b'"totalTokens"', b'"async_launched"')
 
 
-def first_type(data: bytes) -> bytes | None:
-    """The value of the line's first ``"type"`` key, when written compactly."""
-    start = data.find(_TYPE_KEY)
-    if start < 0:
-        return None
-    start += len(_TYPE_KEY)
-    end = data.find(b'"', start)
-    return data[start:end] if end > 0 else None
-
-
 def may_matter(data: bytes, unanswered: Collection[bytes], *, resumed: bool) -> bool:
     """Whether a line may hold a call, a dispatch, a result or a notification.
 
