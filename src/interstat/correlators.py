@@ -11,22 +11,14 @@ import sqlite3
 from interstat import hookimpl
 from interstat.records import RunTranscript
 from interstat.registry import Correlator
+from interstat.store.runs import find_id_less_by_prompt
 
 
 def find_by_prompt(conn: sqlite3.Connection, run: RunTranscript) -> int | None:
     """The oldest id-less row of the session that was given the same prompt."""
     if not run.prompt_sha256:
         return None
-    row = conn.execute(
-        """
-        SELECT run_id FROM agent_runs
-        WHERE session_id = ? AND prompt_sha256 = ?
-          AND agent_id IS NULL AND tool_use_id IS NULL
-        ORDER BY run_id LIMIT 1
-        """,
-        (run.session_id, run.prompt_sha256),
-    ).fetchone()
-    return row[0] if row else None
+    return find_id_less_by_prompt(conn, run.session_id, run.prompt_sha256)
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from interstat.capture.observe import DEFAULT_AGENT_TYPE
 from interstat.store.runs import (
     ensure_run,
+    find_id_less_by_prompt,
     fill_fields,
     find_run,
     insert_run,
@@ -84,25 +85,16 @@ def _pre_tool_use(conn: sqlite3.Connection, facts: Mapping, now: str) -> None:
     fill_fields(conn, run_id, {**_dispatch_values(facts), "started_at": now}, now)
 
 
-def _unlinked_by_prompt(conn: sqlite3.Connection, session_id: str, digest: str) -> int | None:
-    # Identical prompts dispatched together finish in an order we cannot
-    # know; the oldest waiting row is as good a match as any.
-    row = conn.execute(
-        "SELECT run_id FROM agent_runs WHERE session_id = ? AND prompt_sha256 = ?"
-        " AND agent_id IS NULL AND tool_use_id IS NULL"
-        " AND status NOT IN ('completed', 'failed') ORDER BY run_id LIMIT 1",
-        (session_id, digest),
-    ).fetchone()
-    return row[0] if row else None
-
-
 def _result_run(conn: sqlite3.Connection, facts: Mapping, now: str) -> int:
     session_id = facts["session_id"]
     agent_id, tool_use_id = facts.get("agent_id"), facts.get("tool_use_id")
     if agent_id or tool_use_id:
         return ensure_run(conn, session_id, now, agent_id=agent_id, tool_use_id=tool_use_id)
     digest = facts.get("prompt_sha256")
-    found = _unlinked_by_prompt(conn, session_id, digest) if digest else None
+    found = (
+        find_id_less_by_prompt(conn, session_id, digest, unfinished_only=True)
+        if digest else None
+    )
     return found if found is not None else insert_run(conn, session_id, now)
 
 

@@ -68,6 +68,25 @@ def _find_by(conn: sqlite3.Connection, session_id: str, column: str, value: str)
     return row[0] if row else None
 
 
+def find_id_less_by_prompt(
+    conn: sqlite3.Connection, session_id: str, digest: str, *, unfinished_only: bool = False
+) -> int | None:
+    """The oldest row of the session with neither id that was given this prompt.
+
+    Claude Code 1.0.x hooks name neither the agent nor the tool call, so such
+    a row can only be recognised by its prompt's digest. Identical prompts
+    finish in an order no one can know; the oldest row is as good a match.
+    """
+    sql = (
+        "SELECT run_id FROM agent_runs WHERE session_id = ? AND prompt_sha256 = ?"
+        " AND agent_id IS NULL AND tool_use_id IS NULL"
+    )
+    if unfinished_only:
+        sql += " AND status NOT IN ('completed', 'failed')"
+    row = conn.execute(sql + " ORDER BY run_id LIMIT 1", (session_id, digest)).fetchone()
+    return row[0] if row else None
+
+
 def insert_run(conn: sqlite3.Connection, session_id: str, now: str, **ids: str | None) -> int:
     cursor = conn.execute(
         "INSERT INTO agent_runs (session_id, agent_id, tool_use_id, created_at, updated_at)"
