@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from interstat.records import Usage
-from interstat.store.values import TOKEN_LIMIT, count
+from interstat.store.values import TOKEN_LIMIT
 from interstat_parsers.fields import as_dict
 
 #: Usage keys seen in Claude Code's files; strict mode reports any other.
@@ -32,12 +32,27 @@ class UsageReading:
     unknown_keys: tuple[str, ...] = ()
 
 
-def _counted(raw: dict, key: str) -> int | None:
-    """The count at ``key``; 0 when absent or null, None when it is not a count."""
-    value = raw.get(key)
-    if value is None:
-        return 0
-    return count(value, TOKEN_LIMIT)
+_FLAT_KEYS = (
+    "input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens",
+)
+_LIFETIME_KEYS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+
+
+def _counts(raw: dict, keys: tuple[str, ...]) -> list[int] | None:
+    """The count at each key (0 when absent or null); None when one is not a count."""
+    # Inlined rather than a call to values.count per key: this runs for every
+    # API response read, and for a decoded JSON value ``type(v) is int`` is
+    # exactly count's test (a bool is an int to isinstance, never a count).
+    found = []
+    for key in keys:
+        value = raw.get(key)
+        if value is None:
+            found.append(0)
+        elif type(value) is int and 0 <= value <= TOKEN_LIMIT:
+            found.append(value)
+        else:
+            return None
+    return found
 
 
 def read_usage(raw_usage: Any) -> UsageReading:
@@ -49,18 +64,9 @@ def read_usage(raw_usage: Any) -> UsageReading:
         unknown += sorted(
             f"cache_creation.{key}" for key in set(nested) - KNOWN_CACHE_CREATION_KEYS
         )
-    values = [
-        _counted(raw, key)
-        for key in (
-            "input_tokens", "output_tokens", "cache_read_input_tokens",
-            "cache_creation_input_tokens",
-        )
-    ]
-    lifetimes = [
-        _counted(nested, key)
-        for key in ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
-    ]
-    if None in values or None in lifetimes:
+    values = _counts(raw, _FLAT_KEYS)
+    lifetimes = _counts(nested, _LIFETIME_KEYS)
+    if values is None or lifetimes is None:
         return UsageReading(None, tuple(unknown))
     input_tokens, output_tokens, cache_read, flat_creation = values
     five_minutes, one_hour = lifetimes

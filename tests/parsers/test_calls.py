@@ -111,13 +111,16 @@ def test_usage_that_is_not_counts_is_a_bad_field(tmp_path):
         assistant("m2", {"input_tokens": True, "output_tokens": 1}),
         assistant("m3", {"input_tokens": -1, "output_tokens": 1}),
         assistant("m4", "lots"),
+        assistant("m6", {"input_tokens": 1.0, "output_tokens": 1}),
+        assistant("m7", {"input_tokens": 2**40 + 1, "output_tokens": 1}),
+        assistant("m8", {"output_tokens": 1, "cache_creation": {"ephemeral_1h_input_tokens": "9"}}),
         assistant(None, usage(1)),
         assistant("m5", usage(1, 1)),
     ]
     facts = parse(session_file(tmp_path, lines))
     assert [call.call_key for call in calls_of(facts)] == ["req-1|m5"]
     skipped = of_type(facts, SkippedLine)
-    assert [(s.reason, s.line_number) for s in skipped] == [("bad-field", n) for n in range(1, 6)]
+    assert [(s.reason, s.line_number) for s in skipped] == [("bad-field", n) for n in range(1, 9)]
 
 
 def test_unfinished_output_counts_are_flagged_in_the_affected_versions(tmp_path):
