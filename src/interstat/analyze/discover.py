@@ -12,10 +12,19 @@ import attrs
 
 @attrs.frozen
 class FoundFile:
-    path: Path
+    """A transcript found, with the size and mtime its stored progress is checked against."""
+
+    #: The path as text: the key of its stored progress. A Path is built only
+    #: for a file that is read (see ``path``): a pass over thousands of
+    #: unchanged files spent more on building Paths than on anything else.
+    location: str = attrs.field(converter=os.fspath)
     projects_dir: Path
     size: int
     mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @attrs.define
@@ -25,8 +34,8 @@ class DiscoveryProblems:
     unreadable: list[str] = attrs.field(factory=list)
 
 
-def _is_agent_file(path: Path) -> bool:
-    return path.name.startswith("agent-")
+def _is_agent_file(location: str) -> bool:
+    return os.path.basename(location).startswith("agent-")
 
 
 def _walk(folder: str | Path, problems: DiscoveryProblems) -> Iterator[os.DirEntry[str]]:
@@ -60,6 +69,8 @@ def find_transcripts(
     seen: set[tuple[int, int]] = set()
     for root in claude_dirs:
         projects = root / "projects" if (root / "projects").is_dir() else root
+        # Listing "." names its files "./x"; their stored key is the Path's "x".
+        strip = 2 if str(projects) == "." else 0
         for entry in _walk(projects, problems):
             try:
                 stat = entry.stat()
@@ -69,8 +80,9 @@ def find_transcripts(
             if (stat.st_dev, stat.st_ino) in seen:
                 continue
             seen.add((stat.st_dev, stat.st_ino))
-            found.append(FoundFile(Path(entry.path), projects, stat.st_size, stat.st_mtime_ns))
-    found.sort(key=lambda item: (_is_agent_file(item.path), str(item.path)))
+            location = entry.path[strip:]
+            found.append(FoundFile(location, projects, stat.st_size, stat.st_mtime_ns))
+    found.sort(key=lambda item: (_is_agent_file(item.location), item.location))
     return found
 
 

@@ -65,5 +65,5 @@ def save_progress(
             skipped_lines = transcript_files.skipped_lines + excluded.skipped_lines,
             parsed_at = excluded.parsed_at
         """,
-        (str(found.path), found.size, found.mtime_ns, offset, parser, skipped, utc_now()),
+        (found.location, found.size, found.mtime_ns, offset, parser, skipped, utc_now()),
     )

@@ -83,7 +83,7 @@ def _plan(
     progress = stored_progress(conn)
     planned = []
     for found in found_files:
-        stored = progress.get(str(found.path))
+        stored = progress.get(found.location)
         wanted, head = _wanted(found, window, session, stored, summary)
         if wanted:
             planned.append(Planned(found, stored, head))
