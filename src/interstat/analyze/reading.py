@@ -33,9 +33,11 @@ log = logging.getLogger(__name__)
 #: facts), so that a hook waiting on the lock (300 ms at most) gets its turn.
 COMMIT_SECONDS = 0.2
 FACTS_PER_COMMIT = 20000
-#: For the pass only: a page cache that holds the indexes being filled, and
-#: checkpoints (each one syncs the file) every 40 MB of log instead of 4 MB.
-_PASS_PRAGMAS = {"cache_size": -32 * 1024, "wal_autocheckpoint": 10000}
+#: For the pass only: checkpoints (each one syncs the file) every 40 MB of log
+#: instead of 4 MB. The page cache keeps SQLite's default of 2 MB: a larger
+#: one made analyze's memory grow with the store it fills, for no time saved
+#: (the pages it would hold are in the system's file cache anyway).
+_PASS_PRAGMAS = {"wal_autocheckpoint": 10000}
 
 
 class ReadingPass:
