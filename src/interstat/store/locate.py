@@ -59,8 +59,8 @@ def join(*parts: str) -> str:
 
 
 def parent(path: str) -> str:
-    """The folder holding a tidy ``path``, as ``Path.parent`` gives it."""
-    return tidy(os.path.dirname(path))
+    """The folder holding ``path``, as ``Path(path).parent`` gives it."""
+    return tidy(os.path.dirname(tidy(path)))
 
 
 def exists(path: str) -> bool:
