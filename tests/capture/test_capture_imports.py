@@ -1,13 +1,14 @@
 """The hook path stays light: Claude Code starts it for every sub-agent event.
 
-Each event runs in a fresh interpreter, as under Claude Code, and the test
-reads ``sys.modules`` after the hook has returned: whatever any module on the
-path imported, at any depth, is there.
+Each event runs in a fresh interpreter, as under Claude Code, with
+``-X importtime``: whatever any module on the path imported, at any depth,
+is in its log.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -36,34 +37,31 @@ EVENTS = {
                                       "totalTokens": 10}},
 }
 
-SCRIPT = """
-import sys
-from interstat.entry import main
-sys.argv = ["interstat", "hook", sys.argv[1]]
-try:
-    main()
-except SystemExit:
-    pass
-heavy = {heavy!r}
-sys.stdout.write(repr(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
-"""
+# The console script's own code. The hook ends with os._exit, so nothing can
+# run after it to list sys.modules: -X importtime logs every import instead.
+SCRIPT = "from interstat.entry import main; main()"
+IMPORT_LINE = "import time:"
 
 
-def run_hook_process(event: str, env: dict[str, str]) -> str:
+def run_hook_process(event: str, env: dict[str, str]) -> list[str]:
+    """The heavy modules one hook process imported, sorted."""
     payload = {"session_id": "s1", "hook_event_name": event, **EVENTS[event]}
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT.format(heavy=HEAVY), event],
+        [sys.executable, "-X", "importtime", "-c", SCRIPT, "hook", event],
         input=json.dumps(payload), capture_output=True, text=True, env=env, check=True,
     )
-    assert done.stderr == ""
-    return done.stdout
+    lines = done.stderr.splitlines()
+    assert [line for line in lines if not line.startswith(IMPORT_LINE)] == []
+    imported = {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
+    assert "interstat.capture.hook" in imported, "the log shows no hook: a broken test"
+    return sorted(name for name in imported if name.split(".")[0] in HEAVY)
 
 
 @pytest.mark.parametrize("event", sorted(EVENTS))
 def test_hook_event_imports_nothing_heavy(event, tmp_path):
     env = {"INTERSTAT_DB": str(tmp_path / "metrics.db"), "HOME": str(tmp_path),
            "INTERSTAT_NO_AUTO_ANALYZE": "1", "PATH": ""}
-    assert run_hook_process(event, env) == "[]"
+    assert run_hook_process(event, env) == []
 
 
 @pytest.mark.parametrize("event", sorted(EVENTS))
@@ -73,7 +71,7 @@ def test_store_found_through_claude_config_dir_imports_nothing_heavy(event, tmp_
     root.mkdir()
     env = {"CLAUDE_CONFIG_DIR": f"{root},{tmp_path / 'other'}", "HOME": str(tmp_path),
            "INTERSTAT_NO_AUTO_ANALYZE": "1", "PATH": ""}
-    assert run_hook_process(event, env) == "[]"
+    assert run_hook_process(event, env) == []
     # SessionStart only drains a spool: with none waiting it opens nothing.
     assert (root / "interstat" / "metrics.db").is_file() == (event != "SessionStart")
 
@@ -84,4 +82,7 @@ def test_every_event_into_an_existing_store_imports_nothing_heavy(tmp_path):
            "INTERSTAT_NO_AUTO_ANALYZE": "1", "PATH": ""}
     for event in ("SessionStart", "PreToolUse", "SubagentStart", "SubagentStop",
                   "PostToolUse", "SessionStart"):
-        assert run_hook_process(event, env) == "[]", event
+        assert run_hook_process(event, env) == [], event
+    with sqlite3.connect(tmp_path / "metrics.db") as conn:
+        runs = conn.execute("SELECT agent_id, tool_use_id, status FROM agent_runs").fetchall()
+    assert runs == [("a1", "toolu_1", "completed")]
