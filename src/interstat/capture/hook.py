@@ -95,7 +95,11 @@ def _session_end(store_path: str, payload: dict) -> None:
 
 
 def store_event(
-    store_path: str | os.PathLike[str], event: str, raw: bytes, payload: dict, received_at: str | None = None
+    store_path: str | os.PathLike[str],
+    event: str,
+    raw: bytes,
+    payload: dict,
+    received_at: str | None = None,
 ) -> None:
     try:
         facts = extract(event, payload, os.environ)
