@@ -17,11 +17,11 @@ checks the spool on every event and must not import pathlib for it.
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 
 from interstat.capture.apply import APPLIERS, record
 from interstat.capture.warn import warn
+from interstat.store.driver import sqlite3
 from interstat.store.locate import parent, spool_path
 
 try:

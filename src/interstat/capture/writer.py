@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 
 from interstat.capture import spool
 from interstat.capture.warn import warn
 from interstat.errors import StoreError
 from interstat.store.connect import open_store
+from interstat.store.driver import sqlite3
 from interstat.store.locate import spool_path
 
 #: How long a hook waits for another writer. Claude Code waits for most

@@ -7,10 +7,10 @@ The capture hook opens the store on every event, so paths are handled with
 from __future__ import annotations
 
 import os
-import sqlite3
 
 from interstat.errors import StoreError
 from interstat.store import migrations
+from interstat.store.driver import sqlite3
 from interstat.store.locate import exists, parent
 from interstat.store.times import utc_now
 
