@@ -17,13 +17,13 @@ import pytest
 # docs/capture.md promises these stay off the hook path: the CLI's libraries,
 # and modules that cost start-up time the hook does not need to spend
 # (pathlib alone, with the re, fnmatch, urllib and enum it imports, was a
-# third of the hook's time). json is loaded only to spool or drain events.
+# third of the hook's time). json and fcntl are loaded only to spool or drain events.
 # The sqlite3 and datetime packages are Python layers over the C modules
 # _sqlite3 and _datetime, which the hook uses directly.
 HEAVY = (
     "click", "rich", "pluggy", "attrs", "cattrs", "typing", "hashlib", "pathlib", "re",
     "enum", "fnmatch", "urllib", "ipaddress", "json", "tomllib", "logging", "subprocess",
-    "sqlite3", "datetime",
+    "sqlite3", "datetime", "fcntl",
 )
 
 EVENTS = {

@@ -24,11 +24,6 @@ from interstat.capture.warn import warn
 from interstat.store.driver import sqlite3
 from interstat.store.locate import parent, spool_path
 
-try:
-    from fcntl import LOCK_EX, flock
-except ImportError:  # Windows: no flock; renames alone still keep drains apart
-    flock = None
-
 #: The spool stops growing here: something is wrong for longer than a while.
 SPOOL_LIMIT_BYTES = 64 * 1024 * 1024
 _CLAIMED_SUFFIX = ".draining"
@@ -39,8 +34,13 @@ class SpoolFull(OSError):
 
 
 def _lock(fd: int) -> None:
-    if flock is not None:
-        flock(fd, LOCK_EX)
+    # Imported here: only a hook that spools, or a drain that found a spool,
+    # takes a lock, and most events do neither.
+    try:
+        from fcntl import LOCK_EX, flock
+    except ImportError:  # Windows: no flock; renames alone still keep drains apart
+        return
+    flock(fd, LOCK_EX)
 
 
 def _is_current_spool(fd: int, path: str) -> bool:
