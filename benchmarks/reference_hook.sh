@@ -11,10 +11,11 @@
 # PreToolUse/PostToolUse/PostToolUseFailure with matcher "Task|Agent":
 #   {"type": "command", "command": "\"${CLAUDE_PLUGIN_ROOT}\"/reference_hook.sh"}
 #
-# The table is a stand-in until the product's agent_runs schema lands in
-# src/interstat/store/. The hook always exits 0 with nothing on stdout: a
-# capture hook must never block Claude Code (exit 2 would) or talk to it.
-# Problems go to stderr as one line.
+# It writes a minimal table of its own (not interstat's agent_runs schema),
+# one row for every event whatever its kind: a reference for the cost of
+# landing an event in SQLite, not a capture tool. The hook always exits 0 with
+# nothing on stdout: a capture hook must never block Claude Code (exit 2
+# would) or talk to it. Problems go to stderr as one line.
 
 db=${INTERSTAT_REF_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/interstat-ref/agent_runs.db}
 # Parameter expansion rather than dirname: no extra process on the hot path.

@@ -8,10 +8,10 @@ Each event gets a savepoint, so a failing one leaves no partial row.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Mapping
 
 from interstat.capture.observe import DEFAULT_AGENT_TYPE
+from interstat.store.driver import sqlite3
 from interstat.store.runs import (
     ensure_run,
     find_id_less_by_prompt,

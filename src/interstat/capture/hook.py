@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from interstat.capture import spool
 from interstat.capture.intake import parse_input, read_input
@@ -17,7 +16,7 @@ from interstat.capture.observe import BadInput, extract
 from interstat.capture.warn import reset, warn
 from interstat.capture.writer import save
 from interstat.errors import InterstatError
-from interstat.store.paths import resolve_store_path
+from interstat.store.locate import resolve_store_path
 from interstat.store.times import utc_now
 from interstat.store.values import sha256
 
@@ -84,7 +83,7 @@ def _handle(args: list[str]) -> None:
         store_event(store_path, event, raw, payload)
 
 
-def _session_end(store_path: Path, payload: dict) -> None:
+def _session_end(store_path: str, payload: dict) -> None:
     from interstat.capture.fields import text
     from interstat.capture.launch import start_analyze
 
@@ -96,7 +95,11 @@ def _session_end(store_path: Path, payload: dict) -> None:
 
 
 def store_event(
-    store_path: Path, event: str, raw: bytes, payload: dict, received_at: str | None = None
+    store_path: str | os.PathLike[str],
+    event: str,
+    raw: bytes,
+    payload: dict,
+    received_at: str | None = None,
 ) -> None:
     try:
         facts = extract(event, payload, os.environ)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
+from interstat.store.locate import join, parent
 from interstat.store.times import utc_now
 
 LOG_NAME = "analyze.log"
@@ -19,7 +19,7 @@ LOG_NAME = "analyze.log"
 LOG_LIMIT_BYTES = 1024 * 1024
 
 
-def analyze_command(store_path: Path, session_id: str) -> list[str]:
+def analyze_command(store_path: str | os.PathLike[str], session_id: str) -> list[str]:
     """The command line; ``sys.executable`` so that PATH does not matter."""
     return [
         sys.executable, "-m", "interstat", "--db", str(store_path),
@@ -27,9 +27,9 @@ def analyze_command(store_path: Path, session_id: str) -> list[str]:
     ]
 
 
-def _open_log(folder: Path) -> int:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / LOG_NAME
+def _open_log(folder: str) -> int:
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    path = join(folder, LOG_NAME)
     flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
     try:
         if os.stat(path).st_size > LOG_LIMIT_BYTES:
@@ -39,14 +39,14 @@ def _open_log(folder: Path) -> int:
     return os.open(path, flags, 0o600)
 
 
-def start_analyze(store_path: Path, session_id: str) -> None:
+def start_analyze(store_path: str | os.PathLike[str], session_id: str) -> None:
     """Start the analysis of ``session_id`` unless ``INTERSTAT_NO_AUTO_ANALYZE=1``."""
     if os.environ.get("INTERSTAT_NO_AUTO_ANALYZE") == "1":
         return
     import subprocess  # only SessionEnd pays for it
 
     command = analyze_command(store_path, session_id)
-    log = _open_log(store_path.parent)
+    log = _open_log(parent(os.fspath(store_path)))
     try:
         os.write(log, f"{utc_now()} start: analyze --session={session_id}\n".encode())
         subprocess.Popen(

@@ -10,23 +10,19 @@ between its commit and the delete and its file is read again.
 
 Appenders and the drainer take an ``flock`` on the file: an appender that
 opened the spool just before it was renamed notices and writes to the new one.
+Paths are plain strings (a store given as a ``Path`` is accepted): the hook
+checks the spool on every event and must not import pathlib for it.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
-from pathlib import Path
 
 from interstat.capture.apply import APPLIERS, record
 from interstat.capture.warn import warn
-from interstat.store.paths import spool_path
-
-try:
-    from fcntl import LOCK_EX, flock
-except ImportError:  # Windows: no flock; renames alone still keep drains apart
-    flock = None
+from interstat.store.driver import sqlite3
+from interstat.store.locate import parent, spool_path
 
 #: The spool stops growing here: something is wrong for longer than a while.
 SPOOL_LIMIT_BYTES = 64 * 1024 * 1024
@@ -38,11 +34,16 @@ class SpoolFull(OSError):
 
 
 def _lock(fd: int) -> None:
-    if flock is not None:
-        flock(fd, LOCK_EX)
+    # Imported here: only a hook that spools, or a drain that found a spool,
+    # takes a lock, and most events do neither.
+    try:
+        from fcntl import LOCK_EX, flock
+    except ImportError:  # Windows: no flock; renames alone still keep drains apart
+        return
+    flock(fd, LOCK_EX)
 
 
-def _is_current_spool(fd: int, path: Path) -> bool:
+def _is_current_spool(fd: int, path: str) -> bool:
     try:
         on_disk = os.stat(path)
     except FileNotFoundError:
@@ -51,12 +52,12 @@ def _is_current_spool(fd: int, path: Path) -> bool:
     return (mine.st_dev, mine.st_ino) == (on_disk.st_dev, on_disk.st_ino)
 
 
-def append(store_path: Path, entry: dict) -> None:
+def append(store_path: str | os.PathLike[str], entry: dict) -> None:
     """Add one event to the spool (created 0600 in a 0700 folder)."""
     import json  # only a hook that could not write pays for it
 
     path = spool_path(store_path)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.makedirs(parent(path), mode=0o700, exist_ok=True)
     line = (json.dumps(entry, separators=(",", ":")) + "\n").encode("ascii")
     for _attempt in range(5):
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -75,35 +76,34 @@ def append(store_path: Path, entry: dict) -> None:
     raise OSError(f"the spool {path} kept moving while it was written")
 
 
-def _claimed_names(store_path: Path) -> tuple[Path | None, list[Path]]:
+def _claimed_names(store_path: str | os.PathLike[str]) -> tuple[str | None, list[str]]:
     """The spool (None when absent) and files claimed by drainers that died."""
     path = spool_path(store_path)
+    folder, name = os.path.split(path)
     try:
-        names = os.listdir(path.parent)
+        names = os.listdir(folder or ".")
     except FileNotFoundError:
         return None, []
-    prefix = path.name + "."
+    prefix = name + "."
     leftovers = [
-        path.parent / name
-        for name in names
-        if name.startswith(prefix) and name.endswith(_CLAIMED_SUFFIX)
+        os.path.join(folder, other)
+        for other in names
+        if other.startswith(prefix) and other.endswith(_CLAIMED_SUFFIX)
     ]
-    return (path if path.name in names else None), leftovers
+    return (path if name in names else None), leftovers
 
 
-def pending(store_path: Path) -> bool:
+def pending(store_path: str | os.PathLike[str]) -> bool:
     """Whether any spooled event waits (a cheap directory listing)."""
     current, leftovers = _claimed_names(store_path)
     return current is not None or bool(leftovers)
 
 
-def claim(store_path: Path) -> list[Path]:
+def claim(store_path: str | os.PathLike[str]) -> list[str]:
     """Take the spool and any file a dead drainer left; call under the write lock."""
     current, claimed = _claimed_names(store_path)
     if current is not None:
-        target = current.with_name(
-            f"{current.name}.{os.getpid()}.{time.time_ns()}{_CLAIMED_SUFFIX}"
-        )
+        target = f"{current}.{os.getpid()}.{time.time_ns()}{_CLAIMED_SUFFIX}"
         try:
             os.rename(current, target)
             claimed.append(target)
@@ -124,7 +124,7 @@ def _valid(entry: object) -> bool:
     )
 
 
-def load(paths: list[Path]) -> list[dict]:
+def load(paths: list[str]) -> list[dict]:
     """Every well-formed entry of the claimed files, in file order."""
     if not paths:
         return []
@@ -146,14 +146,14 @@ def load(paths: list[Path]) -> list[dict]:
             if _valid(entry):
                 entries.append(entry)
             elif line.strip():
-                warn(f"skipped a damaged line in the spool {path.name}")
+                warn(f"skipped a damaged line in the spool {os.path.basename(path)}")
     return entries
 
 
-def release(paths: list[Path]) -> None:
+def release(paths: list[str]) -> None:
     for path in paths:
         try:
-            path.unlink()
+            os.unlink(path)
         except FileNotFoundError:
             pass
 
@@ -168,7 +168,9 @@ def _replay(conn: sqlite3.Connection, entry: dict) -> bool:
         return False
 
 
-def drain(conn: sqlite3.Connection, store_path: Path, current: dict | None = None) -> int:
+def drain(
+    conn: sqlite3.Connection, store_path: str | os.PathLike[str], current: dict | None = None
+) -> int:
     """Replay the spool, then ``current`` (if given), in one write transaction.
 
     Returns how many spooled events were new to the store. ``conn`` must be

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+import os
 
 from interstat.capture import spool
 from interstat.capture.warn import warn
 from interstat.errors import StoreError
 from interstat.store.connect import open_store
-from interstat.store.paths import spool_path
+from interstat.store.driver import sqlite3
+from interstat.store.locate import spool_path
 
 #: How long a hook waits for another writer. Claude Code waits for most
 #: hooks before it goes on, so a locked store sends the event to the spool
@@ -26,7 +26,7 @@ def _is_busy(error: BaseException | None) -> bool:
     return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
-def _keep(store_path: Path, entry: dict | None, problem: str | None) -> None:
+def _keep(store_path: str | os.PathLike[str], entry: dict | None, problem: str | None) -> None:
     """Spool ``entry`` (if any) and say what went wrong, unless it was only a lock."""
     if entry is None:
         if problem:
@@ -38,10 +38,10 @@ def _keep(store_path: Path, entry: dict | None, problem: str | None) -> None:
         warn(f"cannot write the store at {store_path} or its spool ({error}); event lost")
         return
     if problem:
-        warn(f"{problem}; the event waits in {spool_path(store_path).name}")
+        warn(f"{problem}; the event waits in {os.path.basename(spool_path(store_path))}")
 
 
-def save(store_path: Path, entry: dict | None) -> None:
+def save(store_path: str | os.PathLike[str], entry: dict | None) -> None:
     """Apply waiting spooled events, then ``entry``; spool ``entry`` on failure."""
     try:
         conn = open_store(store_path, busy_timeout_ms=BUSY_TIMEOUT_MS)

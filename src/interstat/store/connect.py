@@ -1,31 +1,35 @@
-"""Opening the store: private permissions, WAL, a busy timeout, the right schema."""
+"""Opening the store: private permissions, WAL, a busy timeout, the right schema.
+
+The capture hook opens the store on every event, so paths are handled with
+``os`` (a ``Path`` or a string is accepted) and pathlib stays off its path.
+"""
 
 from __future__ import annotations
 
 import os
-import sqlite3
-from pathlib import Path
 
 from interstat.errors import StoreError
 from interstat.store import migrations
+from interstat.store.driver import sqlite3
+from interstat.store.locate import exists, parent
 from interstat.store.times import utc_now
 
 #: How long a writer waits for another one before giving up (milliseconds).
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
 
-def _make_private_folder(folder: Path) -> None:
+def _make_private_folder(folder: str) -> None:
     # The store holds what the user's agents did: only the user may read it.
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
 
 
-def _make_private_file(path: Path) -> None:
-    if not path.exists():
+def _make_private_file(path: str) -> None:
+    if not exists(path):
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
 
 
-def damaged_message(error: sqlite3.Error, path: Path) -> str | None:
+def damaged_message(error: sqlite3.Error, path: str | os.PathLike[str]) -> str | None:
     """The one-line message for an error that means the file is damaged, else None.
 
     A damaged page may only show when a query reaches it, long after opening.
@@ -39,7 +43,7 @@ def damaged_message(error: sqlite3.Error, path: Path) -> str | None:
     return None
 
 
-def cannot_write_message(path: Path, reason: str) -> str:
+def cannot_write_message(path: str | os.PathLike[str], reason: str) -> str:
     return (
         f"cannot write the store at {path}: {reason}; check that you may write it and "
         "its folder (permissions, a read-only disk or an immutable file)"
@@ -51,7 +55,7 @@ def _cannot_write(error: sqlite3.Error) -> bool:
     return "readonly" in text or "unable to open" in text
 
 
-def failure_message(error: sqlite3.Error, path: Path) -> str | None:
+def failure_message(error: sqlite3.Error, path: str | os.PathLike[str]) -> str | None:
     """The one-line message for a store error the user can act on, else None (a bug).
 
     Like damage, a full disk or a lost write permission may only show in the
@@ -76,18 +80,18 @@ def failure_message(error: sqlite3.Error, path: Path) -> str | None:
     return None
 
 
-def _describe(error: sqlite3.Error, path: Path) -> str:
+def _describe(error: sqlite3.Error, path: str) -> str:
     return failure_message(error, path) or f"store {path}: {error}"
 
 
-def _require_content(path: Path) -> None:
+def _require_content(path: str) -> None:
     """Refuse to read a store that is not there, or holds nothing yet.
 
     SQLite takes an empty file for a new database: writers set it up, but a
     reader would only find it "needs an upgrade".
     """
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
     except FileNotFoundError:
         size = None
     if size is None:
@@ -98,7 +102,7 @@ def _require_content(path: Path) -> None:
 
 
 def open_store(
-    path: Path,
+    path: str | os.PathLike[str],
     *,
     create: bool = True,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
@@ -112,15 +116,16 @@ def open_store(
     file, folder or disk); any other caller gets a StoreError saying so,
     before SQLite leaves files beside the store.
     """
+    path = os.fspath(path)
     if not create:
         _require_content(path)
-    if path.exists() and not os.access(path, os.W_OK):
+    if exists(path) and not os.access(path, os.W_OK):
         if not only_reads:
             raise StoreError(cannot_write_message(path, "the file is read-only"))
         return open_read_only(path, busy_timeout_ms)
     try:
         if create:
-            _make_private_folder(path.parent)
+            _make_private_folder(parent(path))
             _make_private_file(path)
         conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
     except (OSError, sqlite3.Error) as error:
@@ -139,7 +144,7 @@ def open_store(
     return conn
 
 
-def _prepare(conn: sqlite3.Connection, path: Path, create: bool,
+def _prepare(conn: sqlite3.Connection, path: str, create: bool,
              busy_timeout_ms: int) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     try:
@@ -155,7 +160,7 @@ def _prepare(conn: sqlite3.Connection, path: Path, create: bool,
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def open_read_only(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+def open_read_only(path: str | os.PathLike[str], busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
                    ) -> sqlite3.Connection:
     """A read-only connection to the current store at ``path``; nothing is written.
 
@@ -164,7 +169,10 @@ def open_read_only(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
     is to read the main file as it stands (``immutable=1``), which misses
     what the write-ahead log holds, if anything.
     """
-    uri = path.absolute().as_uri()
+    from pathlib import Path  # only here: the hook never reads a store read-only
+
+    path = os.fspath(path)
+    uri = Path(path).absolute().as_uri()
     try:
         return _connect_prepared(f"{uri}?mode=ro", path, busy_timeout_ms)
     except sqlite3.Error as error:
@@ -177,7 +185,7 @@ def open_read_only(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
         raise StoreError(_describe(error, path)) from error
 
 
-def _connect_prepared(uri: str, path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+def _connect_prepared(uri: str, path: str, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None)
     try:
         _prepare(conn, path, False, busy_timeout_ms)
@@ -187,10 +195,9 @@ def _connect_prepared(uri: str, path: Path, busy_timeout_ms: int) -> sqlite3.Con
     return conn
 
 
-def _warn_if_log_unread(path: Path) -> None:
-    log_file = path.with_name(path.name + "-wal")
+def _warn_if_log_unread(path: str) -> None:
     try:
-        unread = log_file.stat().st_size > 0
+        unread = os.stat(path + "-wal").st_size > 0
     except OSError:
         return
     if unread:

@@ -9,10 +9,10 @@ recognised without touching a table. Never edit a released migration; add one.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from interstat.errors import StoreError
+from interstat.store.driver import sqlite3
 
 #: Written into the database header so a foreign SQLite file is recognised.
 APPLICATION_ID = 0x49535431  # "IST1"

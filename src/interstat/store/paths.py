@@ -1,10 +1,7 @@
-"""Where the store and the config file live.
+"""Where the store and the config file live, as ``Path`` objects for the commands.
 
-``--db`` wins, then ``$INTERSTAT_DB``, then ``paths.db`` in the config file,
-then ``interstat/metrics.db`` under the first Claude config root
-(``$CLAUDE_CONFIG_DIR``, which may be a comma-separated list, else
-``~/.claude``). The config file is ``config.toml`` beside the default store,
-or ``$INTERSTAT_CONFIG``. Standard library only (the capture hook reads this).
+The rules are ``interstat.store.locate``'s, which answers in plain strings so
+that the capture hook need not import pathlib; this module only wraps them.
 """
 
 from __future__ import annotations
@@ -12,101 +9,50 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from interstat.errors import ConfigError
-
-STORE_FILE_NAME = "metrics.db"
-CONFIG_FILE_NAME = "config.toml"
+from interstat.store import locate
 
 
 def claude_config_roots() -> list[Path]:
     """Every Claude config root this user has, in the order Claude Code reads them."""
-    raw = os.environ.get("CLAUDE_CONFIG_DIR", "")
-    roots = [Path(part.strip()).expanduser() for part in raw.split(",") if part.strip()]
-    return roots or [Path.home() / ".claude"]
+    return [Path(root) for root in locate.config_roots()]
 
 
 def missing_config_root() -> Path | None:
-    """The first ``$CLAUDE_CONFIG_DIR`` folder when it does not exist, else None.
-
-    No store is made under such a folder: it is most likely a typo, or a list
-    written with ':' (Claude Code separates folders with commas). The default
-    ``~/.claude`` may be created.
-    """
-    if not os.environ.get("CLAUDE_CONFIG_DIR", "").strip(", "):
-        return None
-    root = claude_config_roots()[0]
-    if root.is_dir() or root == Path.home() / ".claude":
-        return None
-    return root
+    """The first ``$CLAUDE_CONFIG_DIR`` folder when it does not exist, else None."""
+    missing = locate.missing_config_root()
+    return Path(missing) if missing is not None else None
 
 
 def default_store_path() -> Path:
-    return claude_config_roots()[0] / "interstat" / STORE_FILE_NAME
+    return Path(locate.default_store_path())
 
 
 def config_path() -> Path:
     """The config file: ``$INTERSTAT_CONFIG``, else ``config.toml`` beside the default store."""
-    from_env = os.environ.get("INTERSTAT_CONFIG")
-    if from_env:
-        return Path(from_env).expanduser()
-    return default_store_path().parent / CONFIG_FILE_NAME
+    return Path(locate.config_path())
 
 
 def read_config_file(path: Path) -> dict[str, object]:
     """The config file's TOML as a dict; an empty one when there is no file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from error
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path.name}: not valid TOML: {error}; fix {path}") from error
+    return locate.read_config_file(os.fspath(path))
 
 
 def config_relative_path(raw: str, config_file: Path) -> Path:
     """A path written in the config file; relative ones start at the file's folder."""
-    return config_file.parent / Path(raw).expanduser()
+    return Path(locate.config_relative_path(raw, os.fspath(config_file)))
 
 
 def configured_store_path() -> Path | None:
     """``paths.db`` of the config file, or None when it does not set one."""
-    config_file = config_path()
-    section = read_config_file(config_file).get("paths", {})
-    raw = section.get("db") if isinstance(section, dict) else None
-    if raw is None:
-        return None
-    if not isinstance(raw, str) or not raw:
-        raise ConfigError(f"{config_file.name}: paths.db: expected a path; fix {config_file}")
-    return config_relative_path(raw, config_file)
+    configured = locate.configured_store_path()
+    return Path(configured) if configured is not None else None
 
 
 def resolve_store_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The store in effect; ConfigError when it would sit in a missing config root."""
-    if explicit:
-        return Path(explicit).expanduser()
-    from_env = os.environ.get("INTERSTAT_DB")
-    if from_env:
-        return Path(from_env).expanduser()
-    configured = configured_store_path()
-    if configured is not None:
-        return configured
-    missing = missing_config_root()
-    if missing is not None:
-        colons = ", not colons" if ":" in str(missing) else ""
-        raise ConfigError(
-            f"CLAUDE_CONFIG_DIR names {missing}, which does not exist; create it, correct "
-            f"CLAUDE_CONFIG_DIR (folders are separated by commas{colons}), or give --db"
-        )
-    return default_store_path()
+    return Path(locate.resolve_store_path(explicit))
 
 
 def spool_path(store_path: Path) -> Path:
     """Events that could not be written wait here, beside the store."""
-    return store_path.with_name(store_path.name + ".spool")
+    return Path(locate.spool_path(store_path))

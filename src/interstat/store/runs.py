@@ -9,9 +9,9 @@ hold a write transaction; nothing here commits.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 
+from interstat.store.driver import sqlite3
 from interstat.store.times import parse_time
 
 #: Columns callers may set; names are never taken from input data.
