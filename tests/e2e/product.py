@@ -68,7 +68,9 @@ def uv_tool_install(home: Path) -> ToolInstall:
     constraints = home / "locked-versions.txt"
     _run([uv, "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes",
           "--no-header", "-o", str(constraints)], env)
-    install = [uv, "tool", "install", "--python", sys.executable,
+    # As the README installs it: compiled, so hook timings are a user's even
+    # where PYTHONDONTWRITEBYTECODE is set (as it may be where tests run).
+    install = [uv, "tool", "install", "--compile-bytecode", "--python", sys.executable,
                "--constraints", str(constraints), str(REPO_ROOT)]
     start = time.monotonic()
     offline = _run([*install, "--offline"], env, check=False).returncode == 0
