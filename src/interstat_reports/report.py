@@ -52,7 +52,18 @@ def _check(section: ReportSection, data: object) -> SectionData:
 
 
 def build_report(context: ReportContext, sections: Sequence[ReportSection]) -> Report:
-    built = tuple(
-        BuiltSection(section, _check(section, section.build(context))) for section in sections
-    )
+    # One read transaction: sections query the store one after another, and
+    # a hook writing meanwhile must not make their counts disagree.
+    conn = context.conn
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN")
+    try:
+        built = tuple(
+            BuiltSection(section, _check(section, section.build(context)))
+            for section in sections
+        )
+    finally:
+        if began and conn.in_transaction:
+            conn.execute("COMMIT")
     return Report(built, context, sql_time(datetime.now(timezone.utc)))
