@@ -6,7 +6,13 @@ from interstat.registry import Column, ReportSection, SectionData
 from interstat_reports.agents import by_agent
 from interstat_reports.context import ReportContext
 from interstat_reports.groups import groups
-from interstat_reports.sql import PEAK_INDEX, TOKEN_RUN_TERMS, agent_label
+from interstat_reports.sql import (
+    AGENT_PEAK_INDEX,
+    PEAK_INDEX,
+    TOKEN_RUN_TERMS,
+    agent_condition,
+    agent_label,
+)
 from interstat_reports.stats import share_pct, short_id
 
 
@@ -23,17 +29,33 @@ def _columns(limits: tuple[int, ...]) -> tuple[Column, ...]:
     )
 
 
-def _row(agent: str, found: list[dict], limits: tuple[int, ...]) -> dict:
+_OVER = (
+    f"SELECT COUNT(*) FROM agent_runs INDEXED BY {AGENT_PEAK_INDEX}{{where}}"
+)
+
+
+def _over(context: ReportContext, agent: str, limit: int) -> int:
+    # A range of the (agent_name, peak) index: its entries are counted, no
+    # run is read.
+    condition, values = agent_condition(agent)
+    where, filter_values = context.where(*TOKEN_RUN_TERMS, condition, "peak_context_tokens > ?")
+    sql = _OVER.format(where=where)
+    return context.conn.execute(sql, [*values, limit, *filter_values]).fetchone()[0]
+
+
+def _row(context: ReportContext, agent: str, found: list[dict],
+         limits: tuple[int, ...]) -> dict:
     row: dict = {"agent": agent, "runs": sum(group["token_runs"] for group in found)}
     for limit in limits:
-        row[f"over_{limit}"] = sum(group[f"over_{limit}"] for group in found)
+        row[f"over_{limit}"] = _over(context, agent, limit)
     row["max_peak"] = max(group["max_peak"] for group in found if group["token_runs"])
     return row
 
 
 _TOP = (
     "SELECT peak_context_tokens, agent_name, session_id, agent_id, tool_use_id"
-    " FROM agent_runs{where} ORDER BY peak_context_tokens DESC, run_id LIMIT ?"
+    f" FROM agent_runs INDEXED BY {PEAK_INDEX}{{where}}"
+    " ORDER BY peak_context_tokens DESC, run_id LIMIT ?"
 )
 _NTH_PEAK = (
     f"SELECT peak_context_tokens FROM agent_runs INDEXED BY {PEAK_INDEX}{{where}}"
@@ -63,12 +85,12 @@ def build(context: ReportContext) -> SectionData:
     limits = context.thresholds.context_limits
     found = [group for group in groups(context) if group["token_runs"]]
     runs = sum(group["token_runs"] for group in found)
+    rows = [_row(context, agent, group, limits) for agent, group in by_agent(found).items()]
     facts: dict = {"runs": runs}
     for limit in limits:
-        over = sum(group[f"over_{limit}"] for group in found)
+        over = sum(row[f"over_{limit}"] for row in rows)
         facts[f"runs_over_{limit}"] = over
         facts[f"runs_over_{limit}_pct"] = share_pct(over, runs)
-    rows = [_row(agent, group, limits) for agent, group in by_agent(found).items()]
     rows.sort(key=lambda row: (-row["max_peak"], row["agent"]))
     notes = _top_notes(context, limits[0], context.thresholds.top_runs) if runs else []
     return SectionData(columns=_columns(limits), rows=rows, facts=facts, notes=notes)

@@ -35,9 +35,6 @@ _WRITE_5M = f"{_FIVE} + MAX(COALESCE(cache_creation_tokens, 0) - {_FIVE} - {_HOU
 #: (key, aggregate) per class of runs: plain sums, no condition per row.
 _SUMS = (
     ("runs", "COUNT(*)"),
-    ("parsed", "SUM(parsed_at IS NOT NULL)"),
-    ("failed", "SUM(status = 'failed')"),
-    ("lower_bound", "SUM(output_is_lower_bound != 0)"),
     ("wall_ms", "SUM(wall_clock_ms)"),
     ("timed", "COUNT(wall_clock_ms)"),
     ("total_tokens", "SUM(total_tokens)"),
@@ -53,7 +50,7 @@ _SUMS = (
     ("findings", "SUM(findings)"),
 )
 #: Sums over every run, over token runs, and over token runs with findings.
-_RUN_KEYS = ("runs", "parsed", "failed", "lower_bound", "wall_ms", "timed")
+_RUN_KEYS = ("runs", "wall_ms", "timed")
 _TOKEN_KEYS = ("total_tokens", "api_calls", "with_api_calls", "input_tokens",
                "output_tokens", "cache_hit_tokens", "cache_creation_tokens")
 #: What pricing reads, summed over the runs that cost something.
@@ -94,12 +91,11 @@ def _cost(prices: PriceTable, model: str | None, sums: dict[str, int],
     return prices.cost(model, tokens)
 
 
-def _new_group(agent_name: str | None, model: str | None, limits: tuple[int, ...]) -> dict:
+def _new_group(agent_name: str | None, model: str | None) -> dict:
     group: dict[str, Any] = {"agent_name": agent_name, "model": model, "hook_estimates": 0,
                              "token_runs": 0, "counted_runs": 0, "counted_tokens": 0,
                              "findings": 0, "max_peak": None}
     group.update({key: 0 for key in (*_RUN_KEYS, *_TOKEN_KEYS)})
-    group.update({f"over_{limit}": 0 for limit in limits})
     group["priced"] = dict.fromkeys(_PRICED_KEYS, 0)
     group["counted_priced"] = dict.fromkeys(_PRICED_KEYS, 0)
     group["priced_peak"] = group["counted_peak"] = None
@@ -113,7 +109,7 @@ def _higher(first: int | None, second: int | None) -> int | None:
 def _add(group: dict, sums: dict, counted: bool, priced: bool) -> None:
     """Add one class of token runs to its group."""
     group["token_runs"] += sums["runs"]
-    for key in (*_TOKEN_KEYS, *(k for k in group if k.startswith("over_"))):
+    for key in _TOKEN_KEYS:
         group[key] += sums[key]
     group["max_peak"] = _higher(group["max_peak"], sums["max_peak"])
     for prefix, included in (("", priced), ("counted_", counted and priced)):
@@ -129,25 +125,23 @@ def _add(group: dict, sums: dict, counted: bool, priced: bool) -> None:
 
 
 def _query(context: ReportContext) -> list[dict[str, Any]]:
-    limits = context.thresholds.context_limits
     where, values = context.where(DISPATCHED_SQL)
     classes = ", ".join(_CLASSES)
-    over = "".join(", SUM(peak_context_tokens > ?)" for _ in limits)
     sql = (
         f"SELECT agent_name, model, tokens_source, {classes},"
-        f" {', '.join(aggregate for _, aggregate in _SUMS)}{over}"
+        f" {', '.join(aggregate for _, aggregate in _SUMS)}"
         f" FROM agent_runs{where} GROUP BY agent_name, model, tokens_source, {classes}"
     )
-    keys = [key for key, _ in _SUMS] + [f"over_{limit}" for limit in limits]
+    keys = [key for key, _ in _SUMS]
     found: dict[tuple, dict] = {}
     for agent_name, model, source, incomplete, uncounted, zero, *row in context.conn.execute(
-        sql, [*limits, *values]
+        sql, values
     ):
         sums = {key: 0 if value is None else value for key, value in zip(keys, row)}
         sums["max_peak"] = row[keys.index("max_peak")]
         group = found.get((agent_name, model))
         if group is None:
-            group = found[(agent_name, model)] = _new_group(agent_name, model, limits)
+            group = found[(agent_name, model)] = _new_group(agent_name, model)
         for key in _RUN_KEYS:
             group[key] += sums[key]
         if source == HOOK_ESTIMATE:
@@ -166,11 +160,12 @@ def groups(context: ReportContext) -> list[dict[str, Any]]:
     """One dict per stored (agent_name, model) among the filtered dispatched runs.
 
     Keys: ``agent_name`` and ``model`` as stored; counts of every run
-    (``runs parsed failed lower_bound hook_estimates``, ``wall_ms`` over
-    ``timed`` runs); sums over token runs (``token_runs total_tokens
-    api_calls`` over ``with_api_calls``, ``max_peak``, the four token classes,
-    ``over_<limit>`` per context limit, ``cost``); and over token runs with a
-    findings count (``counted_runs findings counted_tokens counted_cost``).
+    (``runs hook_estimates``, ``wall_ms`` over ``timed`` runs); sums over
+    token runs (``token_runs total_tokens api_calls`` over
+    ``with_api_calls``, ``max_peak``, the four token classes, ``cost``); and
+    over token runs with a findings count (``counted_runs findings
+    counted_tokens counted_cost``). Each aggregate costs time on every row
+    of a million: what only a total needs is counted from an index instead.
     A cost is None when some run of the group cannot be priced.
     """
     return context.shared("groups", _query)

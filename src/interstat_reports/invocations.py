@@ -25,13 +25,15 @@ COLUMNS = (
 )
 
 
-# Times are stored as ISO 8601 with milliseconds: julianday reads them, and
-# rounding the difference gives the exact milliseconds.
+# Stored times are ISO 8601 UTC with milliseconds (store.times), so the
+# earliest start and the latest end are the least and greatest strings; only
+# those two are read as times, and rounding their difference gives the
+# exact milliseconds. A run without both times makes the first start '':
+# the invocation has no wall time. (Each aggregate costs time on every row.)
+_FIRST_START = "MIN(CASE WHEN ended_at > '' THEN COALESCE(started_at, '') ELSE '' END)"
 _WALL_MS = (
-    "CASE WHEN COUNT(julianday(started_at)) = COUNT(*)"
-    " AND COUNT(julianday(ended_at)) = COUNT(*)"
-    " THEN CAST(ROUND((MAX(julianday(ended_at)) - MIN(julianday(started_at)))"
-    " * 86400000) AS INTEGER) END"
+    f"CASE WHEN {_FIRST_START} > '' THEN CAST(ROUND("
+    f"(julianday(MAX(ended_at)) - julianday({_FIRST_START})) * 86400000) AS INTEGER) END"
 )
 # Speed-up counts invocations whose runs all have times and a non-zero wall.
 _TIMED = "wall != 0 AND summed IS NOT NULL"

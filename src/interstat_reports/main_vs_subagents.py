@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from interstat.registry import Column, ReportSection, SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.sql import DISPATCHED_SQL, HAS_TOKENS, INTERNAL_SQL
+from interstat_reports.sql import DISPATCHED_SQL, HAS_TOKENS, INTERNAL_SQL, SESSIONS_INDEX
 from interstat_reports.stats import share_pct
 
 COLUMNS = (
@@ -18,27 +18,26 @@ COLUMNS = (
 
 
 _TOKENS = f"SUM(CASE WHEN {HAS_TOKENS} THEN total_tokens ELSE 0 END)"
-# Every session with dispatched runs, its main thread read per session
-# through idx_calls_owner; the window sums cover all of them, the LIMIT only
-# the rows shown.
+# Every session with dispatched runs, its main thread summed once per
+# session (idx_calls_main); the window sums cover all sessions, the LIMIT
+# keeps the rows shown. Side transcripts are few: the two kind ranges read
+# only theirs from idx_runs_report_sessions.
 _SESSIONS = f"""
 WITH sub AS (
-    SELECT session_id, COUNT(*) AS runs, {_TOKENS} AS tokens
+    SELECT session_id, COUNT(*) AS runs, {_TOKENS} AS tokens,
+        COALESCE((SELECT SUM(calls.total_tokens) FROM api_calls AS calls
+                  WHERE calls.session_id = agent_runs.session_id
+                  AND calls.owner = 'main' AND calls.synthetic = 0), 0) AS main
     FROM agent_runs{{dispatched}} GROUP BY session_id
 ), side AS (
     SELECT session_id, {_TOKENS} AS tokens
-    FROM agent_runs{{internal}} GROUP BY session_id
-), session AS (
-    SELECT sub.session_id AS session_id, sub.runs AS runs,
-        COALESCE((SELECT SUM(total_tokens) FROM api_calls
-                  WHERE api_calls.session_id = sub.session_id
-                  AND owner = 'main' AND synthetic = 0), 0) AS main,
-        sub.tokens AS subagent, COALESCE(side.tokens, 0) AS internal
-    FROM sub LEFT JOIN side ON side.session_id = sub.session_id
+    FROM agent_runs INDEXED BY {SESSIONS_INDEX}{{internal}} GROUP BY session_id
 )
-SELECT session_id, runs, main, subagent, internal,
-    COUNT(*) OVER (), SUM(main) OVER (), SUM(subagent) OVER (), SUM(internal) OVER ()
-FROM session ORDER BY main + subagent DESC, session_id LIMIT ?
+SELECT sub.session_id, sub.runs, sub.main, sub.tokens, COALESCE(side.tokens, 0),
+    COUNT(*) OVER (), SUM(sub.main) OVER (), SUM(sub.tokens) OVER (),
+    SUM(COALESCE(side.tokens, 0)) OVER ()
+FROM sub LEFT JOIN side ON side.session_id = sub.session_id
+ORDER BY sub.main + sub.tokens DESC, sub.session_id LIMIT ?
 """
 
 

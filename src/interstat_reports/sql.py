@@ -36,6 +36,8 @@ TOKEN_RUN_TERMS = (DISPATCHED_SQL, *TOKEN_TERMS)
 AGENT_TOTAL_INDEX = "idx_token_runs_agent_total"
 AGENT_PEAK_INDEX = "idx_token_runs_agent_peak"
 PEAK_INDEX = "idx_token_runs_peak"
+#: The covering index per session and invocation.
+SESSIONS_INDEX = "idx_runs_report_sessions"
 
 #: How reports name runs without a model.
 NO_MODEL = "(no model)"

@@ -7,7 +7,14 @@ from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
 from interstat_reports.groups import groups
 from interstat_reports.runs import DISPATCHED
-from interstat_reports.sql import DISPATCHED_SQL, HAS_TOKENS, INTERNAL_SQL, NO_MODEL, agent_label
+from interstat_reports.sql import (
+    DISPATCHED_SQL,
+    HAS_TOKENS,
+    INTERNAL_SQL,
+    NO_MODEL,
+    SESSIONS_INDEX,
+    agent_label,
+)
 from interstat_reports.stats import share_pct
 
 
@@ -40,11 +47,19 @@ def _data_notes(facts: dict) -> list[str]:
     return notes
 
 
+# Side transcripts are few: the two kind ranges of INTERNAL_SQL read only
+# theirs from the covering index.
 _INTERNAL = (
     f"SELECT kind, COUNT(*), SUM(CASE WHEN {HAS_TOKENS} THEN total_tokens END)"
-    " FROM agent_runs{where} GROUP BY kind"
+    f" FROM agent_runs INDEXED BY {SESSIONS_INDEX}{{where}} GROUP BY kind"
 )
 _SESSIONS = "SELECT COUNT(DISTINCT session_id) FROM agent_runs{where}"
+_COUNT = "SELECT COUNT(*) FROM agent_runs INDEXED BY {index}{where}"
+# Each condition is the WHERE of a partial index (migrations 0004 and 0006),
+# named so that only the few runs it holds are read.
+_PENDING = ("idx_runs_kind_pending", "parsed_at IS NULL")
+_FAILED = ("idx_runs_kind_failed", "status = 'failed'")
+_LOWER_BOUND = ("idx_runs_kind_lower_bound", "output_is_lower_bound != 0")
 _KEPT_SESSIONS = f"SELECT sessions FROM run_counts WHERE kind = '{DISPATCHED}'"
 # The unary + keeps SQLite on idx_runs_started_at, read from either end.
 _EDGE_START = (
@@ -64,6 +79,13 @@ def _internal(context: ReportContext) -> tuple[int, str | None]:
         f"({tokens:,} tokens)."
     )
     return sum(count for _, count, _ in kinds), note
+
+
+def _count(context: ReportContext, partial_index: tuple[str, str]) -> int:
+    index, condition = partial_index
+    where, values = context.where(DISPATCHED_SQL, condition)
+    sql = _COUNT.format(index=index, where=where)
+    return context.conn.execute(sql, values).fetchone()[0]
 
 
 def _sessions(context: ReportContext) -> int:
@@ -86,7 +108,7 @@ def build(context: ReportContext) -> SectionData:
     found = groups(context)
     runs = sum(group["runs"] for group in found)
     token_runs = sum(group["token_runs"] for group in found)
-    parsed = sum(group["parsed"] for group in found)
+    parsed = runs - _count(context, _PENDING)
     unpriced = sorted({group["model"] or NO_MODEL for group in found if group["cost"] is None})
     internal, internal_note = _internal(context)
     facts = {
@@ -96,13 +118,13 @@ def build(context: ReportContext) -> SectionData:
         "parsed_pct": share_pct(parsed, runs),
         "sessions": _sessions(context),
         "agents": len({agent_label(group["agent_name"]) for group in found}),
-        "failed_runs": sum(group["failed"] for group in found),
+        "failed_runs": _count(context, _FAILED),
         "first_run_utc": _edge_start(context, "ASC"),
         "last_run_utc": _edge_start(context, "DESC"),
         "total_tokens": sum(group["total_tokens"] for group in found),
         "total_cost_usd": sum_costs(group["cost"] for group in found),
         "models_without_prices": unpriced,
-        "output_lower_bound_runs": sum(group["lower_bound"] for group in found),
+        "output_lower_bound_runs": _count(context, _LOWER_BOUND),
         "hook_estimate_runs": sum(group["hook_estimates"] for group in found),
         "internal_transcripts": internal,
         "baseline_runs": context.thresholds.baseline_runs,

@@ -245,7 +245,7 @@ def _create_report_aggregate_indexes(conn: sqlite3.Connection) -> None:
         " (findings IS NULL), (total_tokens = 0), total_tokens, peak_context_tokens,"
         " findings, api_calls, wall_clock_ms, input_tokens, output_tokens,"
         " cache_hit_tokens, cache_creation_tokens, cache_creation_5m_tokens,"
-        " cache_creation_1h_tokens, status, output_is_lower_bound, parsed_at)"
+        " cache_creation_1h_tokens)"
     )
     # Per session and invocation (main-vs-subagents, invocations):
     conn.execute(
@@ -265,6 +265,15 @@ def _create_report_aggregate_indexes(conn: sqlite3.Connection) -> None:
     conn.execute(
         f"CREATE INDEX idx_token_runs_peak ON agent_runs (peak_context_tokens)"
         f" WHERE {TOKEN_RUN_WHERE}"
+    )
+    # Totals that no section needs per group: counted from the few runs
+    # each partial index holds, not summed on every row.
+    conn.execute(
+        "CREATE INDEX idx_runs_kind_failed ON agent_runs (kind) WHERE status = 'failed'"
+    )
+    conn.execute(
+        "CREATE INDEX idx_runs_kind_lower_bound ON agent_runs (kind)"
+        " WHERE output_is_lower_bound != 0"
     )
 
 
