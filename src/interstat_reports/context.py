@@ -28,10 +28,9 @@ class ReportContext:
 
     ``conn`` is a read connection to the store, inside one read transaction
     for the whole report. A section either aggregates in SQL under
-    ``where(...)``, which honours ``filters`` (what the built-in sections do,
-    so that a million runs take a second), or reads the loaded runs
-    (``runs``, ``dispatched``, ``internal``, ``token_runs``), which are loaded
-    on first use only.
+    ``where(...)``, which honours ``filters`` (what the built-in sections do:
+    no run is loaded into Python), or reads the loaded runs (``runs``,
+    ``dispatched``, ``internal``, ``token_runs``), loaded on first use only.
     """
 
     conn: sqlite3.Connection
