@@ -54,9 +54,10 @@ _INTERNAL = (
     f" FROM agent_runs INDEXED BY {SESSIONS_INDEX}{{where}} GROUP BY kind"
 )
 _SESSIONS = "SELECT COUNT(DISTINCT session_id) FROM agent_runs{where}"
-_COUNT = "SELECT COUNT(*) FROM agent_runs INDEXED BY {index}{where}"
+_COUNT = "SELECT COUNT(*) FROM agent_runs{indexed}{where}"
 # Each condition is the WHERE of a partial index (migrations 0004 and 0006),
-# named so that only the few runs it holds are read.
+# named when nothing filters so that only the few runs it holds are read;
+# filtered, SQLite may find a narrower range (one session's, say).
 _PENDING = ("idx_runs_kind_pending", "parsed_at IS NULL")
 _FAILED = ("idx_runs_kind_failed", "status = 'failed'")
 _LOWER_BOUND = ("idx_runs_kind_lower_bound", "output_is_lower_bound != 0")
@@ -84,7 +85,8 @@ def _internal(context: ReportContext) -> tuple[int, str | None]:
 def _count(context: ReportContext, partial_index: tuple[str, str]) -> int:
     index, condition = partial_index
     where, values = context.where(DISPATCHED_SQL, condition)
-    sql = _COUNT.format(index=index, where=where)
+    indexed = f" INDEXED BY {index}" if context.filters.is_empty else ""
+    sql = _COUNT.format(indexed=indexed, where=where)
     return context.conn.execute(sql, values).fetchone()[0]
 
 
