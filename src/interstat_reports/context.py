@@ -45,13 +45,14 @@ class ReportContext:
     _costs: dict[int, float | None] = attrs.field(factory=dict, init=False)
     _shared: dict[str, Any] = attrs.field(factory=dict, init=False)
 
-    def where(self, *conditions: str, alias: str = "") -> tuple[str, list[Any]]:
+    def where(self, *conditions: str) -> tuple[str, list[Any]]:
         """``" WHERE ..."`` over ``agent_runs`` for the filters, and its parameters.
 
         ``conditions`` are fixed SQL from the caller's code, such as
         ``"kind = 'dispatched'"``; values always go in parameters.
         """
-        return where_clause(self.filters, alias=alias, extra=conditions)
+        sql, values = where_clause(self.filters, extra=conditions)
+        return sql, values
 
     def shared(self, key: str, compute: Callable[[ReportContext], Value]) -> Value:
         """``compute(self)``, computed once per report: sections share aggregates."""

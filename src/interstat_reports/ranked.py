@@ -45,7 +45,8 @@ def token_run_percentiles(
     for percent in percents:
         position = rank(count, percent) - 1
         from_top = count - 1 - position
-        direction, offset = ("DESC", from_top) if from_top < position else ("ASC", position)
+        direction = "DESC" if from_top < position else "ASC"
+        offset = from_top if direction == "DESC" else position
         sql = _NTH.format(column=column, index=index, where=where, direction=direction)
         row = context.conn.execute(sql, [*values, *filter_values, offset]).fetchone()
         found.append(None if row is None else row[0])

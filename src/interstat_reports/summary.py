@@ -82,7 +82,7 @@ def _internal(context: ReportContext) -> tuple[int, str | None]:
     return sum(count for _, count, _ in kinds), note
 
 
-def _count(context: ReportContext, partial_index: tuple[str, str]) -> int:
+def _count_in(context: ReportContext, partial_index: tuple[str, str]) -> int:
     index, condition = partial_index
     where, values = context.where(DISPATCHED_SQL, condition)
     indexed = f" INDEXED BY {index}" if context.filters.is_empty else ""
@@ -110,7 +110,7 @@ def build(context: ReportContext) -> SectionData:
     found = groups(context)
     runs = sum(group["runs"] for group in found)
     token_runs = sum(group["token_runs"] for group in found)
-    parsed = runs - _count(context, _PENDING)
+    parsed = runs - _count_in(context, _PENDING)
     unpriced = sorted({group["model"] or NO_MODEL for group in found if group["cost"] is None})
     internal, internal_note = _internal(context)
     facts = {
@@ -120,13 +120,13 @@ def build(context: ReportContext) -> SectionData:
         "parsed_pct": share_pct(parsed, runs),
         "sessions": _sessions(context),
         "agents": len({agent_label(group["agent_name"]) for group in found}),
-        "failed_runs": _count(context, _FAILED),
+        "failed_runs": _count_in(context, _FAILED),
         "first_run_utc": _edge_start(context, "ASC"),
         "last_run_utc": _edge_start(context, "DESC"),
         "total_tokens": sum(group["total_tokens"] for group in found),
         "total_cost_usd": sum_costs(group["cost"] for group in found),
         "models_without_prices": unpriced,
-        "output_lower_bound_runs": _count(context, _LOWER_BOUND),
+        "output_lower_bound_runs": _count_in(context, _LOWER_BOUND),
         "hook_estimate_runs": sum(group["hook_estimates"] for group in found),
         "internal_transcripts": internal,
         "baseline_runs": context.thresholds.baseline_runs,
