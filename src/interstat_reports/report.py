@@ -13,6 +13,9 @@ from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
 
 
+_TOUCH_TABLE = "SELECT run_id FROM agent_runs NOT INDEXED LIMIT 1"
+
+
 @attrs.frozen
 class BuiltSection:
     section: ReportSection
@@ -59,6 +62,9 @@ def build_report(context: ReportContext, sections: Sequence[ReportSection]) -> R
     if began:
         conn.execute("BEGIN")
     try:
+        # The built-in sections read indexes; a damaged table must still stop
+        # the report, as it did when every run was read.
+        conn.execute(_TOUCH_TABLE).fetchall()
         built = tuple(
             BuiltSection(section, _check(section, section.build(context)))
             for section in sections
