@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import attrs
 
 from interstat.config import Thresholds
-from interstat.filters import Filters
+from interstat.filters import Filters, where_clause
 from interstat.prices import PriceTable, price_table
 from interstat_reports.percentiles import METHOD, METHOD_DESCRIPTION
 from interstat_reports.runs import Run, load_runs
+
+Value = TypeVar("Value")
 
 _MAIN_TOKENS = (
     "SELECT session_id, SUM(total_tokens) FROM api_calls"
@@ -23,9 +26,11 @@ _MAIN_TOKENS = (
 class ReportContext:
     """The input of every section's ``build``.
 
-    ``conn`` is a read connection to the store. Sections should use the
-    loaded runs (``runs``, ``dispatched``, ``internal``, ``token_runs``), which
-    already honour ``filters``, rather than query ``agent_runs`` themselves.
+    ``conn`` is a read connection to the store, inside one read transaction
+    for the whole report. A section either aggregates in SQL under
+    ``where(...)``, which honours ``filters`` (what the built-in sections do:
+    no run is loaded into Python), or reads the loaded runs (``runs``,
+    ``dispatched``, ``internal``, ``token_runs``), loaded on first use only.
     """
 
     conn: sqlite3.Connection
@@ -38,6 +43,22 @@ class ReportContext:
     _runs: list[Run] | None = attrs.field(default=None, init=False)
     _subsets: dict[str, list[Run]] = attrs.field(factory=dict, init=False)
     _costs: dict[int, float | None] = attrs.field(factory=dict, init=False)
+    _shared: dict[str, Any] = attrs.field(factory=dict, init=False)
+
+    def where(self, *conditions: str) -> tuple[str, list[Any]]:
+        """``" WHERE ..."`` over ``agent_runs`` for the filters, and its parameters.
+
+        ``conditions`` are fixed SQL from the caller's code, such as
+        ``"kind = 'dispatched'"``; values always go in parameters.
+        """
+        sql, values = where_clause(self.filters, extra=conditions)
+        return sql, values
+
+    def shared(self, key: str, compute: Callable[[ReportContext], Value]) -> Value:
+        """``compute(self)``, computed once per report: sections share aggregates."""
+        if key not in self._shared:
+            self._shared[key] = compute(self)
+        return self._shared[key]
 
     def runs(self) -> list[Run]:
         """Every filtered run of every kind, loaded on first use."""

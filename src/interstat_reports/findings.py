@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from interstat.prices import sum_costs
 from interstat.registry import Column, ReportSection, SectionData
+from interstat_reports.agents import by_agent
 from interstat_reports.context import ReportContext
-from interstat_reports.stats import group_by
+from interstat_reports.groups import groups
 
 COLUMNS = (
     Column("agent", "Agent"),
@@ -24,24 +25,25 @@ def _per_finding(amount: float | None, findings: int) -> float | None:
 
 def build(context: ReportContext) -> SectionData:
     # Only runs whose answer was read have a findings count; others are unknown.
-    counted = [run for run in context.token_runs() if run.findings is not None]
+    counted = [group for group in groups(context) if group["counted_runs"]]
     rows, silent = [], []
-    for agent, runs in group_by(counted, lambda run: run.agent).items():
-        findings = sum(run.findings for run in runs)
-        tokens = sum(run.total_tokens for run in runs)
-        cost = sum_costs(context.cost(run) for run in runs)
+    for agent, found in by_agent(counted).items():
+        runs = sum(group["counted_runs"] for group in found)
+        findings = sum(group["findings"] for group in found)
+        tokens = sum(group["counted_tokens"] for group in found)
+        cost = sum_costs(group["counted_cost"] for group in found)
         if findings == 0:
-            silent.append((agent, len(runs), tokens, cost))
+            silent.append((agent, runs, tokens, cost))
             continue
         rows.append({
-            "agent": agent, "runs": len(runs), "findings": findings, "total_tokens": tokens,
+            "agent": agent, "runs": runs, "findings": findings, "total_tokens": tokens,
             "tokens_per_finding": round(tokens / findings),
             "cost_usd": cost, "usd_per_finding": _per_finding(cost, findings),
         })
     rows.sort(key=lambda row: (row["tokens_per_finding"], row["agent"]))
     silent.sort()
     facts = {
-        "runs_counted": len(counted),
+        "runs_counted": sum(group["counted_runs"] for group in counted),
         "findings": sum(row["findings"] for row in rows),
         "agents_without_findings": [agent for agent, *_ in silent],
     }

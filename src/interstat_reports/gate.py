@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.percentiles import nearest_rank
+from interstat_reports.groups import groups
+from interstat_reports.ranked import token_run_percentiles
+from interstat_reports.sql import PEAK_INDEX
 from interstat_reports.stats import share_pct
 
 SKIP = "SKIP hierarchical dispatch"
@@ -41,26 +43,26 @@ def _distance_note(p99: int, threshold: int, runs: int) -> str:
 
 
 def build(context: ReportContext) -> SectionData:
-    peaks = sorted(run.peak_context_tokens for run in context.token_runs())
+    runs = sum(group["token_runs"] for group in groups(context))
+    (p99,) = token_run_percentiles(context, "peak_context_tokens", PEAK_INDEX, runs, (99,))
     threshold = context.thresholds.gate
     baseline = context.thresholds.baseline_runs
-    p99 = nearest_rank(peaks, 99)
     decision = decide(p99, threshold)
     facts = {
-        "verdict": _verdict_text(decision, len(peaks), baseline),
+        "verdict": _verdict_text(decision, runs, baseline),
         "decision": decision.split()[0] if decision else None,
-        "provisional": len(peaks) < baseline,
+        "provisional": runs < baseline,
         "p99_peak_context_tokens": p99,
-        "runs": len(peaks),
+        "runs": runs,
         "threshold_tokens": threshold,
         "distance_tokens": None if p99 is None else p99 - threshold,
         "distance_pct": None if p99 is None else share_pct(p99 - threshold, threshold),
         "percentile_method": context.percentile_method,
     }
-    notes = [] if p99 is None else [_distance_note(p99, threshold, len(peaks))]
-    if decision and len(peaks) < baseline:
+    notes = [] if p99 is None else [_distance_note(p99, threshold, runs)]
+    if decision and runs < baseline:
         notes.append(
-            f"Provisional: {len(peaks)} runs with token data, fewer than the "
+            f"Provisional: {runs} runs with token data, fewer than the "
             f"{baseline}-run baseline."
         )
     return SectionData(facts=facts, notes=notes)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from interstat.prices import PriceTable, sum_costs
 from interstat.registry import Column, ReportSection, SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.runs import Run
+from interstat_reports.groups import groups
+from interstat_reports.sql import NO_MODEL
 from interstat_reports.stats import group_by
-
-NO_MODEL = "(no model)"
 
 COLUMNS = (
     Column("model", "Model"),
@@ -23,28 +22,29 @@ COLUMNS = (
 )
 
 
-def _total(runs: list[Run], field: str) -> int:
-    return sum(getattr(run, field) or 0 for run in runs)
+def _total(found: list[dict], key: str) -> int:
+    return sum(group[key] for group in found)
 
 
-def _row(context: ReportContext, model: str, runs: list[Run]) -> dict:
+def _row(context: ReportContext, model: str, found: list[dict]) -> dict:
     price = context.prices.find(None if model == NO_MODEL else model)
     return {
         "model": model,
         "price": (price.name or price.pattern) if price else "no price",
-        "runs": len(runs),
-        "input_tokens": _total(runs, "input_tokens"),
-        "output_tokens": _total(runs, "output_tokens"),
-        "cache_read_tokens": _total(runs, "cache_hit_tokens"),
-        "cache_write_tokens": _total(runs, "cache_creation_tokens"),
-        "total_tokens": _total(runs, "total_tokens"),
-        "cost_usd": sum_costs(context.cost(run) for run in runs),
+        "runs": _total(found, "token_runs"),
+        "input_tokens": _total(found, "input_tokens"),
+        "output_tokens": _total(found, "output_tokens"),
+        "cache_read_tokens": _total(found, "cache_hit_tokens"),
+        "cache_write_tokens": _total(found, "cache_creation_tokens"),
+        "total_tokens": _total(found, "total_tokens"),
+        "cost_usd": sum_costs(group["cost"] for group in found),
     }
 
 
 def build(context: ReportContext) -> SectionData:
-    groups = group_by(context.token_runs(), lambda run: run.model or NO_MODEL)
-    rows = [_row(context, model, runs) for model, runs in groups.items()]
+    priced = [group for group in groups(context) if group["token_runs"]]
+    by_model = group_by(priced, lambda group: group["model"] or NO_MODEL)
+    rows = [_row(context, model, found) for model, found in by_model.items()]
     rows.sort(key=lambda row: (-row["total_tokens"], row["model"]))
     unknown = [row["model"] for row in rows if row["cost_usd"] is None]
     facts = {

@@ -17,15 +17,20 @@ METHOD_DESCRIPTION = (
 )
 
 
-def nearest_rank(sorted_values: Sequence[int | float], percent: float) -> int | float | None:
-    """The ``percent``-th percentile of already sorted values; None when there are none."""
+def rank(count: int, percent: float) -> int:
+    """The 1-based rank of the ``percent``-th percentile among ``count`` >= 1 values."""
     if not 0 < percent <= 100:
         raise ValueError(f"percentile must be in (0, 100], not {percent}")
+    # Rounding guards against 0.99 * 100 landing a hair above 99 in floating point.
+    return max(math.ceil(round(percent * count / 100, 9)), 1)
+
+
+def nearest_rank(sorted_values: Sequence[int | float], percent: float) -> int | float | None:
+    """The ``percent``-th percentile of already sorted values; None when there are none."""
+    position = rank(max(len(sorted_values), 1), percent)
     if not sorted_values:
         return None
-    # Rounding guards against 0.99 * 100 landing a hair above 99 in floating point.
-    rank = math.ceil(round(percent * len(sorted_values) / 100, 9))
-    return sorted_values[max(rank, 1) - 1]
+    return sorted_values[position - 1]
 
 
 def percentiles(values: Iterable[int | float], wanted: Sequence[float]) -> list:

@@ -13,6 +13,9 @@ from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
 
 
+_TOUCH_TABLE = "SELECT run_id FROM agent_runs NOT INDEXED LIMIT 1"
+
+
 @attrs.frozen
 class BuiltSection:
     section: ReportSection
@@ -52,7 +55,21 @@ def _check(section: ReportSection, data: object) -> SectionData:
 
 
 def build_report(context: ReportContext, sections: Sequence[ReportSection]) -> Report:
-    built = tuple(
-        BuiltSection(section, _check(section, section.build(context))) for section in sections
-    )
+    # One read transaction: sections query the store one after another, and
+    # a hook writing meanwhile must not make their counts disagree.
+    conn = context.conn
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN")
+    try:
+        # The built-in sections read indexes; a damaged table must still stop
+        # the report, as it did when every run was read.
+        conn.execute(_TOUCH_TABLE).fetchall()
+        built = tuple(
+            BuiltSection(section, _check(section, section.build(context)))
+            for section in sections
+        )
+    finally:
+        if began and conn.in_transaction:
+            conn.execute("COMMIT")
     return Report(built, context, sql_time(datetime.now(timezone.utc)))

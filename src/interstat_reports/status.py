@@ -25,6 +25,12 @@ _PENDING = _DISPATCHED + " AND parsed_at IS NULL"
 _NO_TOKENS = _DISPATCHED + (
     " AND (tokens_source IS NULL OR tokens_source = 'hook_estimate' OR total_tokens IS NULL)"
 )
+# Unfiltered, the partial indexes are named: on a store whose statistics
+# predate migration 0006, SQLite would count through the wide report index
+# instead (seconds, not milliseconds). Filtered, it may pick a better range.
+_PENDING_ALL = _PENDING.replace("agent_runs", "agent_runs INDEXED BY idx_runs_kind_pending")
+_NO_TOKENS_ALL = _NO_TOKENS.replace(
+    "agent_runs", "agent_runs INDEXED BY idx_runs_kind_no_tokens")
 _SESSIONS = (
     "SELECT COUNT(DISTINCT session_id) FROM agent_runs"
     " WHERE kind = 'dispatched' AND {condition}"
@@ -100,8 +106,9 @@ def _runs_and_sessions(
 def read_status(conn: sqlite3.Connection, filters: Filters, baseline_runs: int) -> Status:
     condition, values = sql_condition(filters)
     runs, sessions = _runs_and_sessions(conn, filters, condition, values)
-    no_tokens = _count(conn, _NO_TOKENS, condition, values)
-    pending = _count(conn, _PENDING, condition, values)
+    every = filters.is_empty
+    no_tokens = _count(conn, _NO_TOKENS_ALL if every else _NO_TOKENS, condition, values)
+    pending = _count(conn, _PENDING_ALL if every else _PENDING, condition, values)
     agents = _count(conn, _AGENTS, condition, values * 2)
     latest = tuple(
         LatestRun(started, agent, bool(parsed))

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from interstat.prices import sum_costs
 from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.runs import HOOK_ESTIMATE
+from interstat_reports.groups import groups
+from interstat_reports.runs import DISPATCHED
+from interstat_reports.sql import (
+    DISPATCHED_SQL,
+    HAS_TOKENS,
+    INTERNAL_SQL,
+    NO_MODEL,
+    SESSIONS_INDEX,
+    agent_label,
+)
 from interstat_reports.stats import share_pct
 
 
@@ -20,7 +27,7 @@ def sufficiency(runs: int, baseline: int) -> str:
     return f"Sufficient data ({runs} runs, baseline {baseline})"
 
 
-def _data_notes(context: ReportContext, facts: dict) -> list[str]:
+def _data_notes(facts: dict) -> list[str]:
     notes = []
     if facts["runs_pending_parse"]:
         notes.append(
@@ -40,49 +47,94 @@ def _data_notes(context: ReportContext, facts: dict) -> list[str]:
     return notes
 
 
-def _internal_note(context: ReportContext) -> str | None:
-    internal = context.internal()
-    if not internal:
-        return None
-    kinds = Counter(run.kind for run in internal)
-    listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
-    tokens = sum(run.total_tokens for run in internal if run.has_tokens)
-    return (
+# Side transcripts are few: the two kind ranges of INTERNAL_SQL read only
+# theirs from the covering index.
+_INTERNAL = (
+    f"SELECT kind, COUNT(*), SUM(CASE WHEN {HAS_TOKENS} THEN total_tokens END)"
+    f" FROM agent_runs INDEXED BY {SESSIONS_INDEX}{{where}} GROUP BY kind"
+)
+_SESSIONS = "SELECT COUNT(DISTINCT session_id) FROM agent_runs{where}"
+_COUNT = "SELECT COUNT(*) FROM agent_runs{indexed}{where}"
+# Each condition is the WHERE of a partial index (migrations 0004 and 0006),
+# named when nothing filters so that only the few runs it holds are read;
+# filtered, SQLite may find a narrower range (one session's, say).
+_PENDING = ("idx_runs_kind_pending", "parsed_at IS NULL")
+_FAILED = ("idx_runs_kind_failed", "status = 'failed'")
+_LOWER_BOUND = ("idx_runs_kind_lower_bound", "output_is_lower_bound != 0")
+_KEPT_SESSIONS = f"SELECT sessions FROM run_counts WHERE kind = '{DISPATCHED}'"
+# The unary + keeps SQLite on idx_runs_started_at, read from either end.
+_EDGE_START = (
+    "SELECT started_at FROM agent_runs{where} ORDER BY started_at {direction} LIMIT 1"
+)
+
+
+def _internal(context: ReportContext) -> tuple[int, str | None]:
+    where, values = context.where(INTERNAL_SQL)
+    kinds = context.conn.execute(_INTERNAL.format(where=where), values).fetchall()
+    if not kinds:
+        return 0, None
+    listed = ", ".join(f"{kind} {count}" for kind, count, _ in sorted(kinds))
+    tokens = sum(total or 0 for _, _, total in kinds)
+    note = (
         f"Internal side transcripts, not counted as sub-agent runs: {listed} "
         f"({tokens:,} tokens)."
     )
+    return sum(count for _, count, _ in kinds), note
+
+
+def _count_in(context: ReportContext, partial_index: tuple[str, str]) -> int:
+    index, condition = partial_index
+    where, values = context.where(DISPATCHED_SQL, condition)
+    indexed = f" INDEXED BY {index}" if context.filters.is_empty else ""
+    sql = _COUNT.format(indexed=indexed, where=where)
+    return context.conn.execute(sql, values).fetchone()[0]
+
+
+def _sessions(context: ReportContext) -> int:
+    if context.filters.is_empty:
+        # Kept by triggers (migration 0005_run_counts): no index is read.
+        row = context.conn.execute(_KEPT_SESSIONS).fetchone()
+        return row[0] if row else 0
+    where, values = context.where(DISPATCHED_SQL)
+    return context.conn.execute(_SESSIONS.format(where=where), values).fetchone()[0]
+
+
+def _edge_start(context: ReportContext, direction: str) -> str | None:
+    where, values = context.where(f"+{DISPATCHED_SQL}", "started_at > ''")
+    sql = _EDGE_START.format(where=where, direction=direction)
+    row = context.conn.execute(sql, values).fetchone()
+    return row[0] if row else None
 
 
 def build(context: ReportContext) -> SectionData:
-    runs = context.dispatched()
-    token_runs = context.token_runs()
-    parsed = sum(run.parsed_at is not None for run in runs)
-    starts = sorted(run.started_at for run in runs if run.started_at)
-    unpriced = sorted({run.model or "(no model)" for run in token_runs
-                       if context.cost(run) is None})
+    found = groups(context)
+    runs = sum(group["runs"] for group in found)
+    token_runs = sum(group["token_runs"] for group in found)
+    parsed = runs - _count_in(context, _PENDING)
+    unpriced = sorted({group["model"] or NO_MODEL for group in found if group["cost"] is None})
+    internal, internal_note = _internal(context)
     facts = {
-        "runs": len(runs),
-        "runs_with_token_data": len(token_runs),
-        "runs_pending_parse": len(runs) - parsed,
-        "parsed_pct": share_pct(parsed, len(runs)),
-        "sessions": len({run.session_id for run in runs}),
-        "agents": len({run.agent for run in runs}),
-        "failed_runs": sum(run.status == "failed" for run in runs),
-        "first_run_utc": starts[0] if starts else None,
-        "last_run_utc": starts[-1] if starts else None,
-        "total_tokens": sum(run.total_tokens for run in token_runs),
-        "total_cost_usd": sum_costs(context.cost(run) for run in token_runs),
+        "runs": runs,
+        "runs_with_token_data": token_runs,
+        "runs_pending_parse": runs - parsed,
+        "parsed_pct": share_pct(parsed, runs),
+        "sessions": _sessions(context),
+        "agents": len({agent_label(group["agent_name"]) for group in found}),
+        "failed_runs": _count_in(context, _FAILED),
+        "first_run_utc": _edge_start(context, "ASC"),
+        "last_run_utc": _edge_start(context, "DESC"),
+        "total_tokens": sum(group["total_tokens"] for group in found),
+        "total_cost_usd": sum_costs(group["cost"] for group in found),
         "models_without_prices": unpriced,
-        "output_lower_bound_runs": sum(bool(run.output_is_lower_bound) for run in runs),
-        "hook_estimate_runs": sum(run.tokens_source == HOOK_ESTIMATE for run in runs),
-        "internal_transcripts": len(context.internal()),
+        "output_lower_bound_runs": _count_in(context, _LOWER_BOUND),
+        "hook_estimate_runs": sum(group["hook_estimates"] for group in found),
+        "internal_transcripts": internal,
         "baseline_runs": context.thresholds.baseline_runs,
-        "data_sufficiency": sufficiency(len(runs), context.thresholds.baseline_runs),
+        "data_sufficiency": sufficiency(runs, context.thresholds.baseline_runs),
     }
-    notes = _data_notes(context, facts)
-    internal = _internal_note(context)
-    if internal:
-        notes.append(internal)
+    notes = _data_notes(facts)
+    if internal_note:
+        notes.append(internal_note)
     if unpriced:
         notes.append(
             f"Cost unknown for models without a price: {', '.join(unpriced)}; "

@@ -144,7 +144,7 @@ class Checker:
             return self._all(node.values, module, function)
         if isinstance(node, ast.DictComp):
             return self.trusted(node.value, module, function)
-        if isinstance(node, ast.Subscript):
+        if isinstance(node, (ast.Subscript, ast.Starred)):
             return self.trusted(node.value, module, function)
         if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
             return self.trusted(node.elt, module, function)

@@ -221,6 +221,62 @@ def _create_run_counts(conn: sqlite3.Connection) -> None:
     )
 
 
+#: A dispatched run with exact token counts: the rows percentiles and costs
+#: read. interstat_reports.sql repeats it word for word, which is what lets
+#: SQLite use the partial indexes below.
+TOKEN_RUN_WHERE = (
+    "kind = 'dispatched' AND tokens_source IS NOT NULL"
+    " AND tokens_source != 'hook_estimate' AND total_tokens IS NOT NULL"
+    " AND peak_context_tokens IS NOT NULL"
+)
+
+
+def _create_report_aggregate_indexes(conn: sqlite3.Connection) -> None:
+    # interstat report on a million runs must answer in about a second: the
+    # built-in sections aggregate in SQL, each reading a narrow covering
+    # index in GROUP BY order instead of the wide table. Per agent and model
+    # (summary, agents, context-limits, findings, models):
+    # The three flags after tokens_source sort the rows of a group into
+    # classes (tokens complete or not, findings counted or not, zero tokens
+    # or not) so that the query sums plain columns, with no test per row.
+    conn.execute(
+        "CREATE INDEX idx_runs_report_agents ON agent_runs (kind, agent_name, model,"
+        " tokens_source, (total_tokens IS NULL OR peak_context_tokens IS NULL),"
+        " (findings IS NULL), (total_tokens = 0), total_tokens, peak_context_tokens,"
+        " findings, api_calls, wall_clock_ms, input_tokens, output_tokens,"
+        " cache_hit_tokens, cache_creation_tokens, cache_creation_5m_tokens,"
+        " cache_creation_1h_tokens)"
+    )
+    # Per session and invocation (main-vs-subagents, invocations):
+    conn.execute(
+        "CREATE INDEX idx_runs_report_sessions ON agent_runs (kind, session_id,"
+        " invocation_id, tokens_source, total_tokens, peak_context_tokens, started_at,"
+        " ended_at, wall_clock_ms)"
+    )
+    # Nearest-rank percentiles: the k-th value of a group, read in order.
+    conn.execute(
+        "CREATE INDEX idx_token_runs_agent_peak ON agent_runs"
+        f" (agent_name, peak_context_tokens) WHERE {TOKEN_RUN_WHERE}"
+    )
+    conn.execute(
+        "CREATE INDEX idx_token_runs_agent_total ON agent_runs"
+        f" (agent_name, total_tokens) WHERE {TOKEN_RUN_WHERE}"
+    )
+    conn.execute(
+        f"CREATE INDEX idx_token_runs_peak ON agent_runs (peak_context_tokens)"
+        f" WHERE {TOKEN_RUN_WHERE}"
+    )
+    # Totals that no section needs per group: counted from the few runs
+    # each partial index holds, not summed on every row.
+    conn.execute(
+        "CREATE INDEX idx_runs_kind_failed ON agent_runs (kind) WHERE status = 'failed'"
+    )
+    conn.execute(
+        "CREATE INDEX idx_runs_kind_lower_bound ON agent_runs (kind)"
+        " WHERE output_is_lower_bound != 0"
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -229,6 +285,7 @@ MIGRATIONS: list[Migration] = [
     ("0003_summary_views", _create_views),
     ("0004_status_indexes", _create_status_indexes),
     ("0005_run_counts", _create_run_counts),
+    ("0006_report_aggregate_indexes", _create_report_aggregate_indexes),
 ]
 
 
