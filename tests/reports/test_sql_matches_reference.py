@@ -11,11 +11,15 @@ and the cost of summed tokens differ in the last bits).
 
 from __future__ import annotations
 
+import ast
+import importlib
 import math
 import sqlite3
+import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import CodeType, FunctionType, ModuleType
 
 import attrs
 from hypothesis import HealthCheck, given, settings
@@ -25,9 +29,8 @@ from interstat.config import Thresholds
 from interstat.filters import Filters
 from interstat.prices import price_table
 from interstat.store.connect import open_store
-from interstat_reports import builtin
+from interstat_reports import builtin, groups, ranked, sql
 from interstat_reports.context import ReportContext
-from tests.reports import reference
 from tests.reports.conftest import insert_run
 from tests.reports.reference import (
     agents,
@@ -40,9 +43,19 @@ from tests.reports.reference import (
     summary,
 )
 
-REFERENCE = {module.SECTION.name: module.SECTION.build for module in (
-    summary, gate, agents, context_limits, findings, models, invocations, main_vs_subagents,
-)}
+#: Each built-in section's name, and the build that computes it over the loaded runs.
+REFERENCE = {
+    "summary": summary.build,
+    "gate": gate.build,
+    "agents": agents.build,
+    "context-limits": context_limits.build,
+    "findings": findings.build,
+    "models": models.build,
+    "invocations": invocations.build,
+    "main-vs-subagents": main_vs_subagents.build,
+}
+#: What the SQL sections share and the reference must not use.
+SQL_HELPERS = (groups, ranked, sql)
 START = datetime(2026, 3, 1, tzinfo=timezone.utc)
 #: Bundled opus prices, a user price with a context limit, and a model with none.
 PRICES = price_table({
@@ -187,11 +200,59 @@ def test_every_builtin_section_matches_the_python_reference(
             conn.close()
 
 
+def _defined_in(module: ModuleType) -> set[int]:
+    """The objects a module itself assigns or defines at its top level (not its imports)."""
+    tree = ast.parse(Path(module.__file__).read_text())
+    names = {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+             if isinstance(target, ast.Name)}
+    names |= {node.name for node in tree.body
+              if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    return {id(getattr(module, name)) for name in names}
+
+
+def _reaches(function: FunctionType, forbidden: set[int], seen: set[int]) -> list[str]:
+    """The forbidden globals that ``function`` uses, itself or through the
+    ``interstat_reports`` functions it calls."""
+    if id(function) in seen:
+        return []
+    seen.add(id(function))
+    codes, found = [function.__code__], []
+    while codes:
+        code = codes.pop()
+        codes.extend(const for const in code.co_consts if isinstance(const, CodeType))
+        for name in code.co_names:
+            if name not in function.__globals__:
+                continue  # a builtin or an attribute name
+            value = function.__globals__[name]
+            if id(value) in forbidden:
+                found.append(f"{function.__qualname__} uses {name}")
+            elif (isinstance(value, FunctionType)
+                  and value.__module__.startswith("interstat_reports.")):
+                found.extend(_reaches(value, forbidden, seen))
+    return found
+
+
 def test_the_reference_is_the_loaded_runs_path():
-    # The reference must not call the SQL helpers it is held against.
-    source = " ".join(
-        (Path(reference.__file__).parent / f"{name}.py").read_text()
-        for name in ("agents", "summary", "gate", "models")
-    )
-    assert "interstat_reports.groups" not in source
-    assert "context.token_runs()" in source
+    # The reference must not use the SQL helpers it is held against, neither
+    # directly nor through what it imports from the section modules.
+    forbidden = {id(module) for module in SQL_HELPERS}
+    forbidden |= set().union(*(_defined_in(module) for module in SQL_HELPERS))
+    for name, build in REFERENCE.items():
+        module = sys.modules[build.__module__]
+        source = Path(module.__file__).read_text()
+        for helper in SQL_HELPERS:
+            assert helper.__name__ not in source, (name, helper.__name__)
+        assert any(f"context.{runs}()" in source
+                   for runs in ("runs", "token_runs", "dispatched")), name
+        uses = []
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.module.startswith("interstat_reports"):
+                imported = vars(importlib.import_module(node.module))
+                for alias in node.names:
+                    value = imported[alias.name]
+                    if id(value) in forbidden:
+                        uses.append(f"imports {alias.name}")
+                    elif isinstance(value, FunctionType):
+                        uses.extend(_reaches(value, forbidden, set()))
+        assert not uses, (name, uses)

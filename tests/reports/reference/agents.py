@@ -1,25 +1,13 @@
-"""Section ``agents``: token and peak-context percentiles per agent type."""
+"""Section ``agents`` over the loaded runs: percentiles per agent type."""
 
 from __future__ import annotations
 
-from interstat.registry import Column, ReportSection, SectionData
+from interstat.registry import SectionData
+from interstat_reports.agents import COLUMNS, PERCENTS
 from interstat_reports.context import ReportContext
 from interstat_reports.percentiles import percentiles
 from interstat_reports.runs import Run
 from interstat_reports.stats import group_by, mean, seconds
-
-PERCENTS = (50, 90, 99)
-
-COLUMNS = (
-    Column("agent", "Agent"),
-    Column("runs", "Runs", "int"),
-    Column("token_runs", "With tokens", "int"),
-    Column("total_tokens", "Tokens", "int"),
-    *(Column(f"tokens_p{p}", f"Tokens p{p}", "int") for p in PERCENTS),
-    *(Column(f"peak_p{p}", f"Peak p{p}", "int") for p in PERCENTS),
-    Column("mean_api_calls", "API calls (mean)", "float"),
-    Column("mean_wall_s", "Wall s (mean)", "float"),
-)
 
 
 def _row(agent: str, runs: list[Run]) -> dict:
@@ -45,13 +33,3 @@ def build(context: ReportContext) -> SectionData:
     rows.sort(key=lambda row: (-row["total_tokens"], row["agent"]))
     notes = [f"Percentiles: {context.percentile_description}; over runs with token data."]
     return SectionData(columns=COLUMNS, rows=rows, notes=notes)
-
-
-SECTION = ReportSection(
-    name="agents",
-    title="Agents",
-    description="Per agent: runs, p50/p90/p99 of total tokens and peak context, "
-    "mean API calls, wall time.",
-    build=build,
-    order=30,
-)

@@ -1,24 +1,12 @@
-"""Section ``context-limits``: runs whose peak context went above each limit."""
+"""Section ``context-limits`` over the loaded runs: peaks above each limit."""
 
 from __future__ import annotations
 
-from interstat.registry import Column, ReportSection, SectionData
+from interstat.registry import SectionData
 from interstat_reports.context import ReportContext
+from interstat_reports.context_limits import _columns
 from interstat_reports.runs import Run
 from interstat_reports.stats import group_by, share_pct, short_id
-
-
-def _label(limit: int) -> str:
-    return f"{limit // 1000}K" if limit % 1000 == 0 else f"{limit:,}"
-
-
-def _columns(limits: tuple[int, ...]) -> tuple[Column, ...]:
-    return (
-        Column("agent", "Agent"),
-        Column("runs", "Runs", "int"),
-        *(Column(f"over_{limit}", f"> {_label(limit)}", "int") for limit in limits),
-        Column("max_peak", "Max peak", "int"),
-    )
 
 
 def _row(agent: str, runs: list[Run], limits: tuple[int, ...]) -> dict:
@@ -53,13 +41,3 @@ def build(context: ReportContext) -> SectionData:
     rows.sort(key=lambda row: (-row["max_peak"], row["agent"]))
     notes = _top_notes(runs, limits[0], context.thresholds.top_runs) if runs else []
     return SectionData(columns=_columns(limits), rows=rows, facts=facts, notes=notes)
-
-
-SECTION = ReportSection(
-    name="context-limits",
-    title="Context limits",
-    description="Runs whose peak context passed each limit (100K and 150K by default), "
-    "per agent, with the largest runs.",
-    build=build,
-    order=40,
-)

@@ -1,25 +1,12 @@
-"""Section ``findings``: what a finding costs, per agent, in tokens and dollars."""
+"""Section ``findings`` over the loaded runs: tokens and dollars per finding."""
 
 from __future__ import annotations
 
 from interstat.prices import sum_costs
-from interstat.registry import Column, ReportSection, SectionData
+from interstat.registry import SectionData
 from interstat_reports.context import ReportContext
+from interstat_reports.findings import COLUMNS, _per_finding
 from interstat_reports.stats import group_by
-
-COLUMNS = (
-    Column("agent", "Agent"),
-    Column("runs", "Runs", "int"),
-    Column("findings", "Findings", "int"),
-    Column("total_tokens", "Tokens", "int"),
-    Column("tokens_per_finding", "Tokens/finding", "int"),
-    Column("cost_usd", "Cost", "usd"),
-    Column("usd_per_finding", "Cost/finding", "usd"),
-)
-
-
-def _per_finding(amount: float | None, findings: int) -> float | None:
-    return None if amount is None else amount / findings
 
 
 def build(context: ReportContext) -> SectionData:
@@ -52,12 +39,3 @@ def build(context: ReportContext) -> SectionData:
     ]
     notes.append("Agents ranked by tokens per finding, cheapest first.")
     return SectionData(columns=COLUMNS, rows=rows, facts=facts, notes=notes)
-
-
-SECTION = ReportSection(
-    name="findings",
-    title="Findings",
-    description="Tokens and dollars per finding per agent; agents without findings apart.",
-    build=build,
-    order=50,
-)

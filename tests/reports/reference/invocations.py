@@ -1,28 +1,17 @@
-"""Section ``invocations``: what dispatching sub-agents in parallel gained.
+"""Section ``invocations`` over the loaded runs: invocations grouped in Python.
 
-An invocation is the set of runs one assistant message dispatched together
-(same ``invocation_id`` in one session). Its wall time runs from the first
-start to the last end; the summed time is what the runs would have taken
-one after another.
+An invocation's wall time is parsed from its runs' start and end times here,
+where the SQL section compares the stored strings.
 """
 
 from __future__ import annotations
 
-from interstat.registry import Column, ReportSection, SectionData
+from interstat.registry import SectionData
 from interstat.store.times import parse_time
 from interstat_reports.context import ReportContext
+from interstat_reports.invocations import COLUMNS
 from interstat_reports.runs import Run
 from interstat_reports.stats import group_by, mean, seconds
-
-COLUMNS = (
-    Column("fan_out", "Fan-out", "int"),
-    Column("invocations", "Invocations", "int"),
-    Column("runs", "Runs", "int"),
-    Column("mean_wall_s", "Wall s (mean)", "float"),
-    Column("mean_summed_run_s", "Summed run s (mean)", "float"),
-    Column("speedup", "Speed-up", "float"),
-    Column("mean_tokens", "Tokens/invocation (mean)", "int"),
-)
 
 
 def invocation_wall_ms(runs: list[Run]) -> int | None:
@@ -74,12 +63,3 @@ def build(context: ReportContext) -> SectionData:
     ]
     return SectionData(columns=COLUMNS, rows=rows, facts=facts, notes=notes)
 
-
-SECTION = ReportSection(
-    name="invocations",
-    title="Invocations",
-    description="Parallel dispatch: fan-out, wall time against the summed run times, "
-    "tokens per invocation.",
-    build=build,
-    order=70,
-)

@@ -1,19 +1,11 @@
-"""Section ``main-vs-subagents``: how much of each session's tokens sub-agents spent."""
+"""Section ``main-vs-subagents`` over the loaded runs: tokens summed per session."""
 
 from __future__ import annotations
 
-from interstat.registry import Column, ReportSection, SectionData
+from interstat.registry import SectionData
 from interstat_reports.context import ReportContext
+from interstat_reports.main_vs_subagents import COLUMNS, _row
 from interstat_reports.stats import group_by, share_pct
-
-COLUMNS = (
-    Column("session", "Session"),
-    Column("runs", "Runs", "int"),
-    Column("main_tokens", "Main thread", "int"),
-    Column("subagent_tokens", "Sub-agents", "int"),
-    Column("internal_tokens", "Internal", "int"),
-    Column("subagent_pct", "Sub-agent share", "pct"),
-)
 
 
 def build(context: ReportContext) -> SectionData:
@@ -24,11 +16,7 @@ def build(context: ReportContext) -> SectionData:
     for session, runs in dispatched.items():
         sub = sum(run.total_tokens for run in runs if run.has_tokens)
         side = sum(run.total_tokens for run in internal.get(session, []) if run.has_tokens)
-        rows.append({
-            "session": session, "runs": len(runs), "main_tokens": main[session],
-            "subagent_tokens": sub, "internal_tokens": side,
-            "subagent_pct": share_pct(sub, main[session] + sub + side),
-        })
+        rows.append(_row(session, len(runs), main[session], sub, side))
     totals = {key: sum(row[key] for row in rows)
               for key in ("main_tokens", "subagent_tokens", "internal_tokens")}
     facts = {
@@ -43,12 +31,3 @@ def build(context: ReportContext) -> SectionData:
     if len(rows) > shown:
         notes.append(f"{len(rows) - shown} more sessions not listed; the totals cover all.")
     return SectionData(columns=COLUMNS, rows=rows[:shown], facts=facts, notes=notes)
-
-
-SECTION = ReportSection(
-    name="main-vs-subagents",
-    title="Main thread vs sub-agents",
-    description="Per session: tokens of the main thread against tokens of its sub-agents.",
-    build=build,
-    order=80,
-)

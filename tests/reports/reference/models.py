@@ -1,26 +1,16 @@
-"""Section ``models``: tokens and dollars per model."""
+"""Section ``models`` over the loaded runs: tokens and dollars per model."""
 
 from __future__ import annotations
 
-from interstat.prices import PriceTable, sum_costs
-from interstat.registry import Column, ReportSection, SectionData
+from interstat.prices import sum_costs
+from interstat.registry import SectionData
 from interstat_reports.context import ReportContext
+from interstat_reports.models import COLUMNS, _dates_note
 from interstat_reports.runs import Run
 from interstat_reports.stats import group_by
 
+#: The report's name for runs without a model (the SQL section's is in sql.py).
 NO_MODEL = "(no model)"
-
-COLUMNS = (
-    Column("model", "Model"),
-    Column("price", "Price"),
-    Column("runs", "Runs", "int"),
-    Column("input_tokens", "Input", "int"),
-    Column("output_tokens", "Output", "int"),
-    Column("cache_read_tokens", "Cache read", "int"),
-    Column("cache_write_tokens", "Cache write", "int"),
-    Column("total_tokens", "Tokens", "int"),
-    Column("cost_usd", "Cost", "usd"),
-)
 
 
 def _total(runs: list[Run], field: str) -> int:
@@ -61,22 +51,3 @@ def build(context: ReportContext) -> SectionData:
         )
     notes.append(_dates_note(context.prices))
     return SectionData(columns=COLUMNS, rows=rows, facts=facts, notes=notes)
-
-
-def _dates_note(prices: PriceTable) -> str:
-    note = f"Prices in US dollars, list prices checked {prices.checked}."
-    if not prices.user_prices():
-        return note
-    if prices.user_checked:
-        return note + f" Prices from config.toml checked {prices.user_checked}."
-    return note + (" Prices from config.toml: date not stated"
-                   " (add checked = YYYY-MM-DD under [prices]).")
-
-
-SECTION = ReportSection(
-    name="models",
-    title="Models",
-    description="Tokens and cost per model, with the models that lack a price.",
-    build=build,
-    order=60,
-)

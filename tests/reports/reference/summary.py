@@ -1,43 +1,15 @@
-"""Section ``summary``: how many runs the report stands on, and how good the data is."""
+"""Section ``summary`` over the loaded runs: counts, sums and dates in Python."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from interstat.prices import sum_costs
-from interstat.registry import ReportSection, SectionData
+from interstat.registry import SectionData
 from interstat_reports.context import ReportContext
 from interstat_reports.runs import HOOK_ESTIMATE
 from interstat_reports.stats import share_pct
-
-
-def sufficiency(runs: int, baseline: int) -> str:
-    """The sentence that says whether there are enough runs to trust the numbers."""
-    if runs < baseline:
-        return (
-            f"Insufficient data ({runs}/{baseline} runs), results may not be representative"
-        )
-    return f"Sufficient data ({runs} runs, baseline {baseline})"
-
-
-def _data_notes(context: ReportContext, facts: dict) -> list[str]:
-    notes = []
-    if facts["runs_pending_parse"]:
-        notes.append(
-            f"{facts['runs_pending_parse']} runs have no transcript data yet; "
-            "run 'interstat analyze' to read them."
-        )
-    if facts["hook_estimate_runs"]:
-        notes.append(
-            f"{facts['hook_estimate_runs']} runs have only a hook's token estimate; they are "
-            "left out of percentiles, token sums and costs."
-        )
-    if facts["output_lower_bound_runs"]:
-        notes.append(
-            f"{facts['output_lower_bound_runs']} runs have output token counts that are lower "
-            "bounds (their transcript wrote streaming placeholders)."
-        )
-    return notes
+from interstat_reports.summary import _data_notes, sufficiency
 
 
 def _internal_note(context: ReportContext) -> str | None:
@@ -79,7 +51,7 @@ def build(context: ReportContext) -> SectionData:
         "baseline_runs": context.thresholds.baseline_runs,
         "data_sufficiency": sufficiency(len(runs), context.thresholds.baseline_runs),
     }
-    notes = _data_notes(context, facts)
+    notes = _data_notes(facts)
     internal = _internal_note(context)
     if internal:
         notes.append(internal)
@@ -90,11 +62,3 @@ def build(context: ReportContext) -> SectionData:
         )
     return SectionData(facts=facts, notes=notes)
 
-
-SECTION = ReportSection(
-    name="summary",
-    title="Summary",
-    description="Runs, sessions and agents covered, date range, parsed share, data sufficiency.",
-    build=build,
-    order=10,
-)
