@@ -1,4 +1,5 @@
-"""Crashes: analyze killed with SIGKILL at 20 seeded random moments; a hook killed mid-drain.
+"""Crashes: analyze SIGKILLed at 20 seeded moments; its workers end with it; a hook dies
+mid-drain.
 
 After each kill the store passes ``PRAGMA integrity_check``, every run's token
 columns still equal the sums of its stored calls (the two are written in one
@@ -209,3 +210,39 @@ def test_a_hook_killed_while_draining_the_spool_loses_and_repeats_nothing(tmp_pa
     assert sorted(ids) == sorted(f"toolu_{n}" for n in (*range(10), 11))
     assert query(store, "SELECT COUNT(*) FROM hook_events") == [(11,)]
     assert list(store.parent.glob("*.spool*")) == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+@pytest.mark.parametrize("ending", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_end_with_a_killed_analyze(tmp_path: Path, trees: list[Path], ending):
+    env = clean_env(tmp_path / "home", INTERSTAT_WORKERS="2")
+    victim = subprocess.Popen(analyze_command(tmp_path / "metrics.db", trees, False),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    try:
+        for line in victim.stderr:
+            if b" from byte " in line:
+                break
+        # Stopped, it can neither finish nor end its workers itself.
+        victim.send_signal(signal.SIGSTOP)
+        children = Path(f"/proc/{victim.pid}/task/{victim.pid}/children").read_text().split()
+        workers = [int(pid) for pid in children]
+        assert len(workers) == 2
+        victim.send_signal(ending)
+        victim.send_signal(signal.SIGCONT)
+        assert victim.wait(timeout=30) == -ending
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [pid for pid in workers if _alive(pid)] == []
+    finally:
+        victim.kill()
+        victim.wait()
+        victim.stderr.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -88,6 +89,22 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker start: have Linux kill this worker when the analyze process dies.
+
+    A worker waits on a pipe whose writing end its sibling workers also hold, so
+    it would never see the end of it: killed or terminated, analyze would leave
+    its workers behind, holding the store open.
+    """
+    import ctypes
+
+    set_death_signal = 1  # PR_SET_PDEATHSIG in <linux/prctl.h>
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(set_death_signal, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
 def _read_in_worker(jobs: tuple[FileJob, ...]) -> list[FileOutcome]:
     assert _reader is not None, "workers are forked after the reader is set"
     return _reader.read_all(jobs)
@@ -112,7 +129,9 @@ class TaskRunner:
         global _reader
         _reader = self.reader
         context = multiprocessing.get_context("fork")
-        self._executor = ProcessPoolExecutor(min(self.workers, pooled), mp_context=context)
+        self._executor = ProcessPoolExecutor(
+            min(self.workers, pooled), mp_context=context,
+            initializer=_die_with_parent, initargs=(os.getpid(),))
         try:
             yield from self._ordered(tasks)
         finally:
