@@ -246,3 +246,42 @@ def test_workers_end_with_a_killed_analyze(tmp_path: Path, trees: list[Path], en
         victim.kill()
         victim.wait()
         victim.stderr.close()
+
+
+#: Analyze whose terminal sends Ctrl-C (SIGINT to the whole process group,
+#: workers included) when the main process has applied its 40th file.
+CTRL_C_AT_FILE_40 = """
+import contextlib, os, signal
+import interstat.cli.commands.analyze as command
+applied = 0
+def count(_found):
+    global applied
+    applied += 1
+    if applied == 40:
+        os.killpg(os.getpgid(0), signal.SIGINT)
+@contextlib.contextmanager
+def progress(_show):
+    yield count
+command._progress = progress
+from interstat.entry import main
+main()
+"""
+
+
+def test_ctrl_c_says_what_was_kept_and_the_next_analyze_finishes(tmp_path: Path, trees):
+    store = tmp_path / "metrics.db"
+    dirs = [argument for tree in trees for argument in ("--claude-dir", str(tree))]
+    interrupted = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AT_FILE_40, "--db", str(store), "analyze", *dirs],
+        capture_output=True, env=clean_env(tmp_path / "home", INTERSTAT_WORKERS="2"),
+        start_new_session=True, timeout=120, check=False,
+    )
+    assert interrupted.returncode == 130
+    assert interrupted.stderr.decode().splitlines() == [
+        "Error: interrupted; the files read so far are saved: run analyze again to read the rest"
+    ]
+    assert integrity(store) == "ok"
+    assert totals_match_calls(store) == []
+    analyze_to_the_end(store, trees, load_plugins())
+    for tree in trees:
+        assert_tree_matches(store, tree)

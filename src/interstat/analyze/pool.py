@@ -89,15 +89,18 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker start: have Linux kill this worker when the analyze process dies.
+def _start_worker(parent: int) -> None:
+    """Worker start: end with the analyze process, and leave Ctrl-C to it.
 
     A worker waits on a pipe whose writing end its sibling workers also hold, so
     it would never see the end of it: killed or terminated, analyze would leave
-    its workers behind, holding the store open.
+    its workers behind, holding the store open. Linux kills them instead
+    (PR_SET_PDEATHSIG). Ctrl-C reaches the whole process group; the main
+    process alone answers it, and shuts the workers down.
     """
     import ctypes
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_death_signal = 1  # PR_SET_PDEATHSIG in <linux/prctl.h>
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(set_death_signal, signal.SIGKILL)
@@ -131,7 +134,7 @@ class TaskRunner:
         context = multiprocessing.get_context("fork")
         self._executor = ProcessPoolExecutor(
             min(self.workers, pooled), mp_context=context,
-            initializer=_die_with_parent, initargs=(os.getpid(),))
+            initializer=_start_worker, initargs=(os.getpid(),))
         try:
             yield from self._ordered(tasks)
         finally:

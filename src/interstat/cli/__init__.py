@@ -15,6 +15,18 @@ from interstat.errors import InterstatError
 from interstat.store.connect import failure_message
 
 
+#: Analyze commits as it goes and starts where its last commit ended.
+_ANALYZE_INTERRUPTED = (
+    "interrupted; the files read so far are saved: run analyze again to read the rest"
+)
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line saying what was kept, and the shell's usual exit status."""
+
+    exit_code = 130
+
+
 class _Group(click.Group):
     """Loads each command on first use; expected failures become one line.
 
@@ -42,6 +54,9 @@ class _Group(click.Group):
             if message is None:
                 raise
             raise click.ClickException(message) from error
+        except KeyboardInterrupt:
+            analyzing = ctx.invoked_subcommand == "analyze"
+            raise Interrupted(_ANALYZE_INTERRUPTED if analyzing else "interrupted") from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
