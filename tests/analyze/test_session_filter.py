@@ -67,7 +67,7 @@ def analyze(store: Path, root: Path, session: str) -> dict:
         cli, ["--db", str(store), "analyze", "--claude-dir", str(root), "--session", session,
               "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_analyze_one_flat_layout_session_gives_its_expected_runs(tmp_path: Path) -> None:

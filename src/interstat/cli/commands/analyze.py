@@ -46,6 +46,18 @@ def _window(since: str | None, until: str | None,
         raise click.BadParameter(str(error), param_hint=f"'--{error.option}'") from error
 
 
+def _warn_if_nothing_matched(summary: AnalyzeSummary, roots: list[Path],
+                             session: str | None) -> None:
+    """A pass that found nothing to read says why, on stderr: it is not an error."""
+    if summary.files_found == 0:
+        folders = ", ".join(str(root) for root in roots)
+        click.echo(f"Warning: no transcript files under {folders}; --claude-dir takes a Claude "
+                   "config root, the folder that holds projects/", err=True)
+    elif session is not None and summary.files_filtered == summary.files_found:
+        click.echo(f"Warning: no transcript file belongs to session {session}; give the whole "
+                   "session id ('interstat status' lists recent ones)", err=True)
+
+
 def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
     from interstat.cli.output import console_for
 
@@ -73,7 +85,7 @@ def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
     "--claude-dir",
     "claude_dirs",
     multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     help="A Claude config root (holding projects/); repeat for several. "
     "Default: $CLAUDE_CONFIG_DIR entries or ~/.claude, and ~/.config/claude.",
 )
@@ -88,16 +100,20 @@ def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
 @click.option("--strict", is_flag=True, help="Count unknown line types and fields as skipped.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @pass_settings
-def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | None,
+def analyze(settings: Settings, claude_dirs: tuple[str, ...], session: str | None,
             since: str | None, until: str | None, utc: bool, strict: bool,
             output_format: str) -> None:
     """Read transcripts and fill in exact token counts for every sub-agent run."""
     from interstat.analyze import run_analyze
 
-    roots = list(claude_dirs) or default_claude_dirs()
     for root in claude_dirs:
-        if not root.is_dir():
+        if not root:
+            # An empty value would mean the current folder and read all below it.
+            raise click.BadParameter("give a folder", param_hint="--claude-dir")
+        if not Path(root).is_dir():
             raise click.BadParameter(f"{root} is not a folder", param_hint="--claude-dir")
+    # Stored transcript paths must not depend on the folder analyze ran in.
+    roots = [Path(root).absolute() for root in claude_dirs or default_claude_dirs()]
     first, last = _window(since, until, utc)
     conn = settings.open_store(busy_timeout_ms=ANALYZE_BUSY_TIMEOUT_MS)
     try:
@@ -110,6 +126,8 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
                                   strict=strict, on_file=advance)
     finally:
         conn.close()
+    if settings.verbosity >= 0:
+        _warn_if_nothing_matched(summary, roots, session)
     if output_format == "json":
         from interstat.cli.output import emit_json
 
