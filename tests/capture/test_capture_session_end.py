@@ -10,8 +10,11 @@ from typing import ClassVar
 
 import pytest
 from capture_support import hook_process, rows, wait_for_analyze_to_end
+from click.testing import CliRunner
 
 from interstat.capture import launch
+from interstat.cli import cli
+from interstat.store.connect import open_store
 
 END = b'{"session_id": "s-42", "hook_event_name": "SessionEnd", "reason": "other"}'
 
@@ -78,3 +81,29 @@ def test_the_log_starts_afresh_when_too_big(store: Path, popen, monkeypatch, hoo
     log.write_text("x" * (launch.LOG_LIMIT_BYTES + 1))
     hook("SessionEnd", END)
     assert log.stat().st_size < 200
+
+
+def _status(store: Path) -> str:
+    result = CliRunner().invoke(cli, ["--db", str(store), "status"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_status_tells_when_the_last_automatic_analyze_failed(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    open_store(store).close()
+    monkeypatch.delenv("INTERSTAT_NO_AUTO_ANALYZE", raising=False)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[thresholds]\ngaet = 1\n")
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(broken))
+    launch.start_analyze(store, "s-42")  # the real command, failing on the config
+    assert wait_for_analyze_to_end(store)
+    monkeypatch.delenv("INTERSTAT_CONFIG")
+    error = (store.parent / launch.LOG_NAME).read_text().splitlines()[-1]
+    assert error.startswith("Error: ") and "gaet" in error
+    assert f"The last analyze at the end of a session failed: {error[7:]}" in _status(store)
+
+    launch.start_analyze(store, "s-42")  # works again once the config is fixed
+    assert wait_for_analyze_to_end(store)
+    assert "failed" not in _status(store)

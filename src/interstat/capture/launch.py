@@ -59,3 +59,24 @@ def start_analyze(store_path: str | os.PathLike[str], session_id: str) -> None:
         )
     finally:
         os.close(log)
+
+
+def last_failure(store_path: str | os.PathLike[str]) -> str | None:
+    """The error of the latest automatic analyze in the log, if the latest one failed.
+
+    Each analyze ends its output with a ``Read ...`` summary or an ``Error: ...``
+    line; only the log's tail is read, so that status stays fast.
+    """
+    path = join(parent(os.fspath(store_path)), LOG_NAME)
+    try:
+        with open(path, "rb") as log:
+            log.seek(max(0, os.fstat(log.fileno()).st_size - 8192))
+            tail = log.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return None
+    for line in reversed(tail):
+        if line.startswith("Read "):
+            return None
+        if line.startswith("Error: "):
+            return line.removeprefix("Error: ")
+    return None

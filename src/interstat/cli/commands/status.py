@@ -26,7 +26,7 @@ def _latest_lines(status) -> list[str]:
     ]
 
 
-def _print_text(status) -> None:
+def _print_text(status, auto_failure: str | None) -> None:
     from interstat_reports.status import progress_bar
 
     lines = [
@@ -41,6 +41,8 @@ def _print_text(status) -> None:
     ]
     if status.runs_pending_parse:
         lines.append("Run 'interstat analyze' to read the pending transcripts.")
+    if auto_failure:
+        lines.append(f"The last analyze at the end of a session failed: {auto_failure}")
     click.echo("\n".join(lines))
 
 
@@ -65,4 +67,6 @@ def status(settings: Settings, output_format: str, baseline_runs: int | None,
     if output_format == "json":
         click.echo(json.dumps({**result.to_dict(), "filters": filters.to_dict()}, indent=2))
     else:
-        _print_text(result)
+        from interstat.capture.launch import last_failure
+
+        _print_text(result, last_failure(settings.store_path))
