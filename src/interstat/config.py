@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from interstat.bounds import MAX_ROWS, MAX_TOKENS
 from interstat.errors import ConfigError
 from interstat.prices import RATE_FIELDS, IncompletePrice, Price, PriceTable, price_table
 from interstat.store import paths as store_paths
@@ -33,21 +34,29 @@ def _ascending(limits: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sorted(limits))
 
 
+def _at_most(largest: int) -> dict[str, int]:
+    return {"max": largest}
+
+
 @attrs.frozen
 class Thresholds:
-    """The decision gate and the sizes and counts reports work with."""
+    """The decision gate and the sizes and counts reports work with.
+
+    Each field's metadata holds the largest value it may take.
+    """
 
     #: Peak-context tokens the p99 is held against.
-    gate: int = 120_000
+    gate: int = attrs.field(default=120_000, metadata=_at_most(MAX_TOKENS))
     #: Peak-context sizes to count runs above, smallest first.
     context_limits: tuple[int, ...] = attrs.field(default=(100_000, 150_000),
-                                                  converter=_ascending)
+                                                  converter=_ascending,
+                                                  metadata=_at_most(MAX_TOKENS))
     #: Runs needed before results are representative.
-    baseline_runs: int = 50
+    baseline_runs: int = attrs.field(default=50, metadata=_at_most(MAX_ROWS))
     #: Largest runs the context-limits section lists.
-    top_runs: int = 5
+    top_runs: int = attrs.field(default=5, metadata=_at_most(MAX_ROWS))
     #: Sessions the main-vs-subagents section lists.
-    session_rows: int = 20
+    session_rows: int = attrs.field(default=20, metadata=_at_most(MAX_ROWS))
 
 
 @attrs.frozen
@@ -217,17 +226,20 @@ def _check_values(parsed: _FileConfig, config_file: Path) -> None:
 
     limits = parsed.thresholds
     for field in attrs.fields(Thresholds):
-        value = getattr(limits, field.name)
-        if isinstance(value, int) and value <= 0:
-            fail(f"thresholds.{field.name}", "expected a positive integer")
-    if not limits.context_limits or any(value <= 0 for value in limits.context_limits):
-        fail("thresholds.context_limits", "expected a list of positive integers")
+        value, largest = getattr(limits, field.name), field.metadata["max"]
+        if isinstance(value, int) and not 1 <= value <= largest:
+            fail(f"thresholds.{field.name}", f"expected a positive integer up to {largest}")
+    if not limits.context_limits or any(not 1 <= value <= MAX_TOKENS
+                                        for value in limits.context_limits):
+        fail("thresholds.context_limits",
+             f"expected a list of positive integers up to {MAX_TOKENS}")
     for glob, price in parsed.prices.items():
         if any(getattr(price, name) is not None and getattr(price, name) < 0
                for name in RATE_FIELDS):
             fail(f'prices."{glob}"', "prices cannot be negative")
-        if price.max_context_tokens is not None and price.max_context_tokens <= 0:
-            fail(f'prices."{glob}".max_context_tokens', "expected a positive integer")
+        if price.max_context_tokens is not None and not 1 <= price.max_context_tokens <= MAX_TOKENS:
+            fail(f'prices."{glob}".max_context_tokens',
+                 f"expected a positive integer up to {MAX_TOKENS}")
     if parsed.paths.db == "":
         fail("paths.db", "expected a path")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from interstat.bounds import MAX_TOKENS
 from interstat.config import Price, load_config
 from interstat.prices import RATE_FIELDS
 from interstat.store.paths import resolve_store_path
@@ -173,6 +174,9 @@ def test_configured_db_is_where_commands_write(isolated_home: Path, tmp_path: Pa
          'cache_write_5m = 1\ncache_write_1h = 1\n',
          'config.toml: prices."claude-*": prices cannot be negative'),
         ("[thresholds\n", "config.toml: not valid TOML"),
+        (f'[prices."claude-*"]\nmax_context_tokens = {10 ** 20}\n',
+         f'config.toml: prices."claude-*".max_context_tokens: expected a positive integer '
+         f"up to {MAX_TOKENS}"),
     ],
 )
 def test_a_bad_value_is_named_in_one_line(isolated_home: Path, run_cli, text: str,
