@@ -289,10 +289,17 @@ def _prices(parsed: _FileConfig, checked: str, config_file: Path) -> PriceTable:
                           f"fix {config_file}") from error
 
 
-def load_config(config_file: Path | None = None) -> Config:
-    """The effective settings; raises ConfigError naming the bad key of a broken file."""
-    config_file = config_file or store_paths.config_path()
-    raw, checked = _split_checked(store_paths.read_config_file(config_file), config_file)
+def load_config(config_file: Path | None = None, named_by: str = "--config") -> Config:
+    """The effective settings; raises ConfigError naming the bad key of a broken file.
+
+    ``config_file``, when given, must exist; ``named_by`` says where its path
+    came from, for the message when it does not.
+    """
+    named: str | None = named_by
+    if config_file is None:
+        config_file, named = store_paths.config_location()
+    raw = store_paths.read_config_file(config_file, named)
+    raw, checked = _split_checked(raw, config_file)
     parsed = _structure(raw, config_file)
     _check_values(parsed, config_file)
     prices = _prices(parsed, checked, config_file)

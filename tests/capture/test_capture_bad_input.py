@@ -190,3 +190,15 @@ def test_unexpected_arguments_are_one_warning(capsys, monkeypatch, store: Path):
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("interstat: usage: interstat hook EVENT")
     assert_nothing_stored(store)
+
+
+def test_a_config_variable_naming_no_file_is_one_warning(capsys, monkeypatch, tmp_path: Path):
+    # The config it names might have put the store elsewhere: nothing goes
+    # to the default store, and the warning says which variable to correct.
+    missing = tmp_path / "typo.toml"
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(missing))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(as_bytes(dispatch()))))
+    assert run_hook(["PreToolUse"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"interstat: INTERSTAT_CONFIG names {missing}, which does not exist")
+    assert not (tmp_path / "home" / ".claude").exists()

@@ -128,6 +128,7 @@ def test_config_file_follows_the_first_claude_root(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "root"))
     assert load_config().file == tmp_path / "root" / "interstat" / "config.toml"
+    (tmp_path / "mine.toml").write_text("")
     monkeypatch.setenv("INTERSTAT_CONFIG", str(tmp_path / "mine.toml"))
     assert load_config().file == tmp_path / "mine.toml"
 
@@ -215,3 +216,38 @@ def test_an_empty_db_option_is_a_usage_error(isolated_home: Path, run_cli) -> No
     result = run_cli("--db", "", "status", code=2)
     assert "Invalid value for '--db': give the store's file path" in result.stderr
     assert not (isolated_home / ".claude").exists()
+
+
+def test_a_missing_config_at_the_default_place_means_the_defaults(isolated_home: Path,
+                                                                  run_cli) -> None:
+    shown = json.loads(run_cli("config", "--format", "json").stdout)
+    assert shown["file"] == str(isolated_home / ".claude" / "interstat" / "config.toml")
+    assert shown["file_exists"] is False
+
+
+@pytest.mark.parametrize("command", [["config"], ["status"], ["report"], ["analyze"]])
+def test_a_config_variable_naming_no_file_stops_every_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli, command: list[str]) -> None:
+    run_cli("--db", str(tmp_path / "m.db"), "init-db")
+    missing = tmp_path / "typo.toml"
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(missing))
+    error = run_cli("--db", str(tmp_path / "m.db"), *command, code=1).stderr.strip()
+    assert error.startswith(f"Error: INTERSTAT_CONFIG names {missing}, which does not exist")
+    assert "\n" not in error
+
+
+def test_a_config_option_naming_no_file_stops_the_report(tmp_path: Path, run_cli) -> None:
+    run_cli("--db", str(tmp_path / "m.db"), "init-db")
+    missing = tmp_path / "typo.toml"
+    error = run_cli("--db", str(tmp_path / "m.db"), "report", "--config", str(missing),
+                    code=1).stderr.strip()
+    assert error.startswith(f"Error: --config names {missing}, which does not exist")
+    assert "\n" not in error
+
+
+def test_a_config_variable_naming_a_folder_is_named_in_the_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(tmp_path))
+    error = run_cli("config", code=1).stderr.strip()
+    assert error.startswith(f"Error: cannot read {tmp_path}, named by INTERSTAT_CONFIG: ")
+    assert "\n" not in error
