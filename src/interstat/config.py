@@ -270,14 +270,32 @@ def _split_checked(raw: dict[str, Any], config_file: Path) -> tuple[dict[str, An
     prices = raw.get("prices")
     if not isinstance(prices, dict) or "checked" not in prices:
         return raw, ""
-    checked = prices["checked"]
-    if isinstance(checked, datetime.date):
-        checked = checked.isoformat()
-    elif not isinstance(checked, str) or not checked.strip():
+    checked = _iso_date(prices["checked"])
+    if checked is None:
         raise ConfigError(f"{config_file.name}: prices.checked: expected a date such as "
-                          f"2026-12-01; fix {config_file}")
+                          f"2026-12-01 (YYYY-MM-DD); fix {config_file}")
     rest = {glob: table for glob, table in prices.items() if glob != "checked"}
     return {**raw, "prices": rest}, checked
+
+
+def _iso_date(value: Any) -> str | None:
+    """``value`` as YYYY-MM-DD when it is a TOML date or a string written so, else None.
+
+    The report prints it as "checked <date>": "yesterday" would stay
+    yesterday for ever, and a time of day says more than anyone checked.
+    """
+    if isinstance(value, datetime.datetime):
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    try:
+        date = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    # fromisoformat also reads 20261201 and 2026-W48-2.
+    return value if date.isoformat() == value else None
 
 
 def _prices(parsed: _FileConfig, checked: str, config_file: Path) -> PriceTable:

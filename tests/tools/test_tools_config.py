@@ -92,6 +92,13 @@ def test_an_exact_pattern_beats_a_glob_as_specific(isolated_home: Path) -> None:
     assert load_config().price_for("model-xy").pattern == "model-x*"
 
 
+@pytest.mark.parametrize("written", ["2026-12-10", '"2026-12-10"'])
+def test_prices_checked_is_a_toml_date_or_a_string_of_one(isolated_home: Path,
+                                                          written: str) -> None:
+    write_config(isolated_home, f"[prices]\nchecked = {written}\n")
+    assert load_config().prices.user_checked == written.strip('"')
+
+
 def test_prices_checked_comes_from_the_file_when_stated(isolated_home: Path) -> None:
     bundled_date = tomllib.loads(PRICES_FILE.read_text())["meta"]["checked"]
     config = load_config()
@@ -171,6 +178,13 @@ def test_configured_db_is_where_commands_write(isolated_home: Path, tmp_path: Pa
         ("[thresholds]\ncontext_limits = []\n",
          "config.toml: thresholds.context_limits: expected a list of positive integers"),
         ('[prices]\nchecked = ""\n', "config.toml: prices.checked: expected a date"),
+        ('[prices]\nchecked = "yesterday"\n', "config.toml: prices.checked: expected a date"),
+        ('[prices]\nchecked = "2026-13-01"\n', "config.toml: prices.checked: expected a date"),
+        ('[prices]\nchecked = "20261201"\n', "config.toml: prices.checked: expected a date"),
+        ('[prices]\nchecked = "2026-W48-2"\n', "config.toml: prices.checked: expected a date"),
+        ("[prices]\nchecked = 2026-12-01T10:00:00\n",
+         "config.toml: prices.checked: expected a date"),
+        ("[prices]\nchecked = 10:00:00\n", "config.toml: prices.checked: expected a date"),
         ('[prices."claude-*"]\ninput = -1\noutput = 1\ncache_read = 1\n'
          'cache_write_5m = 1\ncache_write_1h = 1\n',
          'config.toml: prices."claude-*": prices cannot be negative'),
