@@ -99,6 +99,14 @@ def test_a_missing_plugin_is_a_problem(claude_root: Path, store: Path, run_cli) 
                         "add PATH' and run 'claude plugin install interstat@MARKETPLACE'"]
 
 
+def test_the_count_of_problems_is_said_in_plain_words(claude_root: Path, store: Path,
+                                                     run_cli) -> None:
+    # No plugin installed: one problem; a store open to others as well: two.
+    assert run_cli("doctor", code=1).stdout.endswith("\n1 problem found.\n")
+    store.chmod(0o644)
+    assert run_cli("doctor", code=1).stdout.endswith("\n2 problems found.\n")
+
+
 def test_not_enabled_in_settings_is_a_warning(claude_root: Path, store: Path, run_cli) -> None:
     install_plugin(claude_root, enabled=None)
     report = findings(run_cli, code=0)
