@@ -265,3 +265,14 @@ def test_a_config_variable_naming_a_folder_is_named_in_the_error(
     error = run_cli("config", code=1).stderr.strip()
     assert error.startswith(f"Error: cannot read {tmp_path}, named by INTERSTAT_CONFIG: ")
     assert "\n" not in error
+
+
+def test_a_bad_db_variable_is_named_as_the_variable(tmp_path: Path, run_cli,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERSTAT_DB", str(tmp_path))
+    error = run_cli("status", code=2).stderr.splitlines()[-1]
+    assert error.startswith("Error: Invalid value for INTERSTAT_DB: ")
+    assert str(tmp_path) in error
+    # Given as --db, the same value is named as the option.
+    error = run_cli("--db", str(tmp_path), "status", code=2).stderr.splitlines()[-1]
+    assert error.startswith("Error: Invalid value for '--db': ")
