@@ -22,6 +22,7 @@ import attrs
 from interstat.bounds import MAX_ROWS, MAX_TOKENS
 from interstat.errors import ConfigError
 from interstat.prices import RATE_FIELDS, IncompletePrice, Price, PriceTable, price_table
+from interstat.store import locate as store_locate
 from interstat.store import paths as store_paths
 
 DEFAULT, FILE, ENV = "default", "file", "env"
@@ -100,9 +101,13 @@ class Config:
         return rows
 
 
+#: A path written in the file: a non-empty string.
+_PathText = typing.NewType("_PathText", str)
+
+
 @attrs.frozen
 class _FilePaths:
-    db: str | None = None
+    db: _PathText | None = None
     claude_dirs: tuple[str, ...] | None = None
 
 
@@ -154,6 +159,13 @@ def _strict_str(value: Any, _type: Any) -> str:
     return value
 
 
+def _strict_path(value: Any, _type: Any) -> str:
+    # The hook reads paths.db too, without cattrs: both say the same.
+    if not isinstance(value, str) or not value:
+        raise _Expected(store_locate.PATH_EXPECTED)
+    return value
+
+
 _ITEM_HOOKS = {int: _strict_int, str: _strict_str}
 
 
@@ -182,6 +194,7 @@ def _converter() -> Any:
     converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook(float, _strict_float)
     converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(_PathText, _strict_path)
     converter.register_structure_hook_func(_is_list_setting, _strict_list)
     return converter
 
@@ -240,8 +253,6 @@ def _check_values(parsed: _FileConfig, config_file: Path) -> None:
         if price.max_context_tokens is not None and not 1 <= price.max_context_tokens <= MAX_TOKENS:
             fail(f'prices."{glob}".max_context_tokens',
                  f"expected a positive integer up to {MAX_TOKENS}")
-    if parsed.paths.db == "":
-        fail("paths.db", "expected a path")
 
 
 def _paths(parsed: _FilePaths, config_file: Path, sources: dict[str, str]) -> Paths:

@@ -169,7 +169,7 @@ def test_configured_db_is_where_commands_write(isolated_home: Path, tmp_path: Pa
         ("[thresholds]\ngates = 5\n", "config.toml: thresholds: unknown key gates"),
         ("colour = 1\n", "config.toml: unknown key colour"),
         ("thresholds = 5\n", "config.toml: thresholds: expected a table"),
-        ("[paths]\ndb = 7\n", "config.toml: paths.db: expected a string"),
+        ("[paths]\ndb = 7\n", "config.toml: paths.db: expected a path"),
         ('[prices."claude-*"]\ninput = 1\n',
          'config.toml: prices."claude-*": missing output, cache_read, cache_write_5m, '
          'cache_write_1h'),
@@ -265,6 +265,15 @@ def test_a_config_variable_naming_a_folder_is_named_in_the_error(
     error = run_cli("config", code=1).stderr.strip()
     assert error.startswith(f"Error: cannot read {tmp_path}, named by INTERSTAT_CONFIG: ")
     assert "\n" not in error
+
+
+@pytest.mark.parametrize("written", ["7", '""', "[1]", "{ a = 1 }"])
+def test_a_bad_db_path_reads_the_same_from_every_command(isolated_home: Path, run_cli,
+                                                         written: str) -> None:
+    config_file = write_config(isolated_home, f"[paths]\ndb = {written}\n")
+    expected = f"Error: config.toml: paths.db: expected a path; fix {config_file}\n"
+    for command in (["status"], ["report"], ["config"], ["analyze"], ["init-db"]):
+        assert run_cli(*command, code=1).stderr == expected, command
 
 
 def test_a_bad_db_variable_is_named_as_the_variable(tmp_path: Path, run_cli,

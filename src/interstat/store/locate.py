@@ -104,6 +104,9 @@ def default_store_path() -> str:
     return join(config_roots()[0], "interstat", STORE_FILE_NAME)
 
 
+#: What a config file's paths.db must be; every reader of the file says it alike.
+PATH_EXPECTED = "expected a path"
+
 #: The variable that names another config file.
 CONFIG_VARIABLE = "INTERSTAT_CONFIG"
 
@@ -166,7 +169,7 @@ def configured_store_path() -> str | None:
         return None
     if not isinstance(raw, str) or not raw:
         name = os.path.basename(config_file)
-        raise ConfigError(f"{name}: paths.db: expected a path; fix {config_file}")
+        raise ConfigError(f"{name}: paths.db: {PATH_EXPECTED}; fix {config_file}")
     return config_relative_path(raw, config_file)
 
 
