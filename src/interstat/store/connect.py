@@ -10,7 +10,7 @@ import os
 import time
 
 from interstat.errors import StoreError
-from interstat.store import migrations
+from interstat.store import advice, migrations
 from interstat.store.driver import sqlite3
 from interstat.store.locate import exists, parent
 from interstat.store.times import utc_now
@@ -49,10 +49,8 @@ def damaged_message(error: sqlite3.Error, path: str | os.PathLike[str]) -> str |
     """
     text = str(error)
     if "not a database" in text or "malformed" in text:
-        return (
-            f"{path} is damaged or not a SQLite database; run 'interstat doctor' "
-            "or point --db at another path"
-        )
+        return (f"{path} is damaged or not a SQLite database; run 'interstat doctor' or "
+                + advice.another_store("another path"))
     return None
 
 

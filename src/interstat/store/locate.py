@@ -19,6 +19,7 @@ import errno
 import os
 
 from interstat.errors import ConfigError
+from interstat.store import advice
 
 STORE_FILE_NAME = "metrics.db"
 CONFIG_FILE_NAME = "config.toml"
@@ -188,7 +189,8 @@ def resolve_store_path(explicit: str | os.PathLike[str] | None = None) -> str:
         colons = ", not colons" if ":" in missing else ""
         raise ConfigError(
             f"CLAUDE_CONFIG_DIR names {missing}, which does not exist; create it, correct "
-            f"CLAUDE_CONFIG_DIR (folders are separated by commas{colons}), or give --db"
+            f"CLAUDE_CONFIG_DIR (folders are separated by commas{colons}), or "
+            + advice.another_store()
         )
     return default_store_path()
 

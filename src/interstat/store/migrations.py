@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interstat.errors import StoreError
+from interstat.store import advice
 from interstat.store.driver import sqlite3
 
 #: Written into the database header so a foreign SQLite file is recognised.
@@ -329,13 +330,11 @@ def check_ownership(conn: sqlite3.Connection) -> None:
     if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         app_id, tables = _unowned_state(conn)
         if app_id not in (0, APPLICATION_ID):
-            raise StoreError(
-                "this SQLite file belongs to another program; point --db at an interstat store"
-            )
+            raise StoreError("this SQLite file belongs to another program; "
+                             + advice.another_store("an interstat store"))
         if app_id == 0 and tables:
-            raise StoreError(
-                "this SQLite file is not an interstat store; point --db at another path"
-            )
+            raise StoreError("this SQLite file is not an interstat store; "
+                             + advice.another_store("another path"))
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
         raise StoreError(
