@@ -19,8 +19,10 @@ from typing import Any
 
 import attrs
 
+from interstat.bounds import MAX_ROWS, MAX_TOKENS
 from interstat.errors import ConfigError
 from interstat.prices import RATE_FIELDS, IncompletePrice, Price, PriceTable, price_table
+from interstat.store import locate as store_locate
 from interstat.store import paths as store_paths
 
 DEFAULT, FILE, ENV = "default", "file", "env"
@@ -33,21 +35,29 @@ def _ascending(limits: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sorted(limits))
 
 
+def _at_most(largest: int) -> dict[str, int]:
+    return {"max": largest}
+
+
 @attrs.frozen
 class Thresholds:
-    """The decision gate and the sizes and counts reports work with."""
+    """The decision gate and the sizes and counts reports work with.
+
+    Each field's metadata holds the largest value it may take.
+    """
 
     #: Peak-context tokens the p99 is held against.
-    gate: int = 120_000
+    gate: int = attrs.field(default=120_000, metadata=_at_most(MAX_TOKENS))
     #: Peak-context sizes to count runs above, smallest first.
     context_limits: tuple[int, ...] = attrs.field(default=(100_000, 150_000),
-                                                  converter=_ascending)
+                                                  converter=_ascending,
+                                                  metadata=_at_most(MAX_TOKENS))
     #: Runs needed before results are representative.
-    baseline_runs: int = 50
+    baseline_runs: int = attrs.field(default=50, metadata=_at_most(MAX_ROWS))
     #: Largest runs the context-limits section lists.
-    top_runs: int = 5
+    top_runs: int = attrs.field(default=5, metadata=_at_most(MAX_ROWS))
     #: Sessions the main-vs-subagents section lists.
-    session_rows: int = 20
+    session_rows: int = attrs.field(default=20, metadata=_at_most(MAX_ROWS))
 
 
 @attrs.frozen
@@ -91,9 +101,13 @@ class Config:
         return rows
 
 
+#: A path written in the file: a non-empty string.
+_PathText = typing.NewType("_PathText", str)
+
+
 @attrs.frozen
 class _FilePaths:
-    db: str | None = None
+    db: _PathText | None = None
     claude_dirs: tuple[str, ...] | None = None
 
 
@@ -145,6 +159,13 @@ def _strict_str(value: Any, _type: Any) -> str:
     return value
 
 
+def _strict_path(value: Any, _type: Any) -> str:
+    # The hook reads paths.db too, without cattrs: both say the same.
+    if not isinstance(value, str) or not value:
+        raise _Expected(store_locate.PATH_EXPECTED)
+    return value
+
+
 _ITEM_HOOKS = {int: _strict_int, str: _strict_str}
 
 
@@ -173,6 +194,7 @@ def _converter() -> Any:
     converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook(float, _strict_float)
     converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(_PathText, _strict_path)
     converter.register_structure_hook_func(_is_list_setting, _strict_list)
     return converter
 
@@ -217,19 +239,20 @@ def _check_values(parsed: _FileConfig, config_file: Path) -> None:
 
     limits = parsed.thresholds
     for field in attrs.fields(Thresholds):
-        value = getattr(limits, field.name)
-        if isinstance(value, int) and value <= 0:
-            fail(f"thresholds.{field.name}", "expected a positive integer")
-    if not limits.context_limits or any(value <= 0 for value in limits.context_limits):
-        fail("thresholds.context_limits", "expected a list of positive integers")
+        value, largest = getattr(limits, field.name), field.metadata["max"]
+        if isinstance(value, int) and not 1 <= value <= largest:
+            fail(f"thresholds.{field.name}", f"expected a positive integer up to {largest}")
+    if not limits.context_limits or any(not 1 <= value <= MAX_TOKENS
+                                        for value in limits.context_limits):
+        fail("thresholds.context_limits",
+             f"expected a list of positive integers up to {MAX_TOKENS}")
     for glob, price in parsed.prices.items():
         if any(getattr(price, name) is not None and getattr(price, name) < 0
                for name in RATE_FIELDS):
             fail(f'prices."{glob}"', "prices cannot be negative")
-        if price.max_context_tokens is not None and price.max_context_tokens <= 0:
-            fail(f'prices."{glob}".max_context_tokens', "expected a positive integer")
-    if parsed.paths.db == "":
-        fail("paths.db", "expected a path")
+        if price.max_context_tokens is not None and not 1 <= price.max_context_tokens <= MAX_TOKENS:
+            fail(f'prices."{glob}".max_context_tokens',
+                 f"expected a positive integer up to {MAX_TOKENS}")
 
 
 def _paths(parsed: _FilePaths, config_file: Path, sources: dict[str, str]) -> Paths:
@@ -258,14 +281,32 @@ def _split_checked(raw: dict[str, Any], config_file: Path) -> tuple[dict[str, An
     prices = raw.get("prices")
     if not isinstance(prices, dict) or "checked" not in prices:
         return raw, ""
-    checked = prices["checked"]
-    if isinstance(checked, datetime.date):
-        checked = checked.isoformat()
-    elif not isinstance(checked, str) or not checked.strip():
+    checked = _iso_date(prices["checked"])
+    if checked is None:
         raise ConfigError(f"{config_file.name}: prices.checked: expected a date such as "
-                          f"2026-12-01; fix {config_file}")
+                          f"2026-12-01 (YYYY-MM-DD); fix {config_file}")
     rest = {glob: table for glob, table in prices.items() if glob != "checked"}
     return {**raw, "prices": rest}, checked
+
+
+def _iso_date(value: Any) -> str | None:
+    """``value`` as YYYY-MM-DD when it is a TOML date or a string written so, else None.
+
+    The report prints it as "checked <date>": "yesterday" would stay
+    yesterday for ever, and a time of day says more than anyone checked.
+    """
+    if isinstance(value, datetime.datetime):
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    try:
+        date = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    # fromisoformat also reads 20261201 and 2026-W48-2.
+    return value if date.isoformat() == value else None
 
 
 def _prices(parsed: _FileConfig, checked: str, config_file: Path) -> PriceTable:
@@ -277,10 +318,17 @@ def _prices(parsed: _FileConfig, checked: str, config_file: Path) -> PriceTable:
                           f"fix {config_file}") from error
 
 
-def load_config(config_file: Path | None = None) -> Config:
-    """The effective settings; raises ConfigError naming the bad key of a broken file."""
-    config_file = config_file or store_paths.config_path()
-    raw, checked = _split_checked(store_paths.read_config_file(config_file), config_file)
+def load_config(config_file: Path | None = None, named_by: str = "--config") -> Config:
+    """The effective settings; raises ConfigError naming the bad key of a broken file.
+
+    ``config_file``, when given, must exist; ``named_by`` says where its path
+    came from, for the message when it does not.
+    """
+    named: str | None = named_by
+    if config_file is None:
+        config_file, named = store_paths.config_location()
+    raw = store_paths.read_config_file(config_file, named)
+    raw, checked = _split_checked(raw, config_file)
     parsed = _structure(raw, config_file)
     _check_values(parsed, config_file)
     prices = _prices(parsed, checked, config_file)

@@ -13,8 +13,8 @@ def quiet_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test may start analyze, touch the real ~/.claude, or inherit options."""
     monkeypatch.setenv("INTERSTAT_NO_AUTO_ANALYZE", "1")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    for name in ("INTERSTAT_DB", "INTERSTAT_WORKFLOW_ID", "INTERSTAT_STORE_DESCRIPTIONS",
-                 "CLAUDE_CONFIG_DIR"):
+    for name in ("INTERSTAT_DB", "INTERSTAT_CONFIG", "INTERSTAT_WORKFLOW_ID",
+                 "INTERSTAT_STORE_DESCRIPTIONS", "CLAUDE_CONFIG_DIR"):
         monkeypatch.delenv(name, raising=False)
 
 

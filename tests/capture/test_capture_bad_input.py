@@ -190,3 +190,64 @@ def test_unexpected_arguments_are_one_warning(capsys, monkeypatch, store: Path):
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("interstat: usage: interstat hook EVENT")
     assert_nothing_stored(store)
+
+
+def test_a_config_variable_naming_no_file_is_one_warning(capsys, monkeypatch, tmp_path: Path):
+    # The config it names might have put the store elsewhere: nothing goes
+    # to the default store, and the warning says which variable to correct.
+    missing = tmp_path / "typo.toml"
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(missing))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(as_bytes(dispatch()))))
+    assert run_hook(["PreToolUse"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"interstat: INTERSTAT_CONFIG names {missing}, which does not exist")
+    assert not (tmp_path / "home" / ".claude").exists()
+
+
+def _foreign_database(path: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE bookmarks (url TEXT)")
+    conn.commit()
+    conn.close()
+
+
+def _not_a_database(path: Path) -> None:
+    path.write_bytes(b"plain text, not SQLite " * 100)
+
+
+@pytest.mark.parametrize("make", [_foreign_database, _not_a_database])
+def test_the_hook_names_its_own_ways_to_use_another_store(capsys, monkeypatch, tmp_path: Path,
+                                                          make):
+    # Claude Code runs the hook: the user can set the environment or the
+    # config file there, but never an option of the hook's command line.
+    store = tmp_path / "wrong.db"
+    make(store)
+    monkeypatch.setenv("INTERSTAT_DB", str(store))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(as_bytes(dispatch()))))
+    assert run_hook(["PreToolUse"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "set INTERSTAT_DB (or paths.db in the config file) to another path" in line
+    assert "--db" not in line
+
+
+def test_the_hook_names_the_variable_for_a_missing_config_root(capsys, monkeypatch,
+                                                               tmp_path: Path):
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "typo"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(as_bytes(dispatch()))))
+    assert run_hook(["PreToolUse"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.endswith("or set INTERSTAT_DB (or paths.db in the config file); event lost")
+
+
+def test_commands_after_a_hook_still_say_db(monkeypatch, tmp_path: Path):
+    from interstat.errors import StoreError
+    from interstat.store.connect import open_store
+
+    store = tmp_path / "wrong.db"
+    _foreign_database(store)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(as_bytes(dispatch()))))
+    run_hook(["PreToolUse", "--db", str(store)])
+    with pytest.raises(StoreError, match="point --db at another path"):
+        open_store(store)

@@ -83,8 +83,9 @@ def reviews_store(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the config file at a path that does not exist, away from the user's home."""
+    """Point the config file at an empty one, away from the user's home."""
     path = tmp_path / "no-config.toml"
+    path.write_text("")
     monkeypatch.setenv("INTERSTAT_CONFIG", str(path))
     return path
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 
+from interstat.bounds import MAX_ROWS, MAX_TOKENS
+from interstat.cli import cli
 from tests.reports.conftest import invoke, make_store, report_json, section
 from tests.reports.test_small_stores import run
 
@@ -69,3 +72,60 @@ def test_config_shows_the_report_thresholds_with_their_source(store):
     assert by_key["thresholds.top_runs"] == (2, "file")
     assert by_key["thresholds.session_rows"] == (1, "file")
     assert by_key["thresholds.context_limits"] == ([120_000, 160_000], "file")
+
+
+def test_the_largest_thresholds_allowed_still_make_a_report(store, tmp_path, monkeypatch):
+    path = tmp_path / "largest.toml"
+    path.write_text(
+        f"[thresholds]\ngate = {MAX_TOKENS}\ncontext_limits = [{MAX_TOKENS}]\n"
+        f"baseline_runs = {MAX_ROWS}\ntop_runs = {MAX_ROWS}\nsession_rows = {MAX_ROWS}\n"
+    )
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(path))
+    document = report_json(store)
+    gate = section(document, "gate")["facts"]
+    assert gate["threshold_tokens"] == MAX_TOKENS
+    assert gate["verdict"].startswith("SKIP")
+    assert section(document, "context-limits")["facts"][f"runs_over_{MAX_TOKENS}"] == 0
+    listed = section(document, "main-vs-subagents")["rows"]
+    assert sorted(row["session"] for row in listed) == sorted(PEAKS)
+
+
+TOO_LARGE = [10 ** 20, 2 ** 63, MAX_TOKENS + 1]
+
+
+@pytest.mark.usefixtures("no_user_config")
+@pytest.mark.parametrize("value", TOO_LARGE)
+@pytest.mark.parametrize(("command", "option", "largest"), [
+    ("report", "--gate-threshold", MAX_TOKENS),
+    ("report", "--context-limit", MAX_TOKENS),
+    ("report", "--baseline", MAX_ROWS),
+    ("status", "--baseline", MAX_ROWS),
+])
+def test_an_option_beyond_its_range_names_the_range(store, command, option, largest, value):
+    result = CliRunner().invoke(cli, ["--db", str(store), command, option, str(value)],
+                                catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    error = result.output.strip().splitlines()[-1]
+    assert f"'{option}'" in error
+    assert f"1<=x<={largest}" in error
+
+
+@pytest.mark.parametrize("value", TOO_LARGE)
+@pytest.mark.parametrize(("key", "written", "largest"), [
+    ("gate", "{value}", MAX_TOKENS),
+    ("context_limits", "[100000, {value}]", MAX_TOKENS),
+    ("baseline_runs", "{value}", MAX_ROWS),
+    ("top_runs", "{value}", MAX_ROWS),
+    ("session_rows", "{value}", MAX_ROWS),
+])
+def test_a_threshold_beyond_its_range_names_the_key_and_range(store, tmp_path, monkeypatch,
+                                                              key, written, largest, value):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[thresholds]\n{key} = {written.format(value=value)}\n")
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(path))
+    result = CliRunner().invoke(cli, ["--db", str(store), "report"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    error = result.output.strip()
+    assert error.startswith(f"Error: config.toml: thresholds.{key}: ")
+    assert f"up to {largest}; fix {path}" in error
+    assert "\n" not in error

@@ -6,6 +6,7 @@ import hashlib
 import multiprocessing
 import sqlite3
 import stat
+import threading
 
 import pytest
 
@@ -38,6 +39,57 @@ def test_parallel_first_opens_do_not_race(store_path):
     conn = open_store(store_path)
     count = conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
     assert count == len(migrations.MIGRATIONS)
+
+
+def _new_wal_file(path) -> None:
+    # What a first opener leaves before its migration commits: an empty file
+    # already switched to write-ahead logging.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+
+
+@pytest.mark.parametrize("statement", [1, 2, 3, 4, 5])
+def test_ownership_check_sees_one_moment_of_a_store_being_created(store_path, statement):
+    # Another process's migration commits just before the check's n-th
+    # statement: whichever moment the check reads, the store is ours.
+    _new_wal_file(store_path)
+    creator = sqlite3.connect(store_path, isolation_level=None)
+    checker = sqlite3.connect(store_path, isolation_level=None)
+    started = []
+
+    def create_before_the_nth(sql: str) -> None:
+        started.append(sql)
+        if len(started) == statement:
+            migrations.migrate(creator, "2026-01-01T00:00:00Z")
+
+    checker.set_trace_callback(create_before_the_nth)
+    try:
+        migrations.check_ownership(checker)
+    finally:
+        checker.close()
+        creator.close()
+
+
+def test_switch_to_wal_waits_for_a_process_creating_the_store(store_path):
+    # The other opener holds the write lock while this one is about to switch
+    # the file to write-ahead logging, and lets go well within the timeout.
+    store_path.parent.mkdir(parents=True)
+    store_path.touch()
+    other = sqlite3.connect(store_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+    release = threading.Timer(0.2, other.execute, ("COMMIT",))
+    release.start()
+    try:
+        conn = open_store(store_path, busy_timeout_ms=5000)
+    finally:
+        release.join()
+        other.close()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert migrations.is_current(conn)
+    conn.close()
 
 
 def test_store_folder_and_file_are_private(store_path):

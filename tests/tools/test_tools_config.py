@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from interstat.bounds import MAX_TOKENS
 from interstat.config import Price, load_config
 from interstat.prices import RATE_FIELDS
 from interstat.store.paths import resolve_store_path
@@ -91,6 +92,13 @@ def test_an_exact_pattern_beats_a_glob_as_specific(isolated_home: Path) -> None:
     assert load_config().price_for("model-xy").pattern == "model-x*"
 
 
+@pytest.mark.parametrize("written", ["2026-12-10", '"2026-12-10"'])
+def test_prices_checked_is_a_toml_date_or_a_string_of_one(isolated_home: Path,
+                                                          written: str) -> None:
+    write_config(isolated_home, f"[prices]\nchecked = {written}\n")
+    assert load_config().prices.user_checked == written.strip('"')
+
+
 def test_prices_checked_comes_from_the_file_when_stated(isolated_home: Path) -> None:
     bundled_date = tomllib.loads(PRICES_FILE.read_text())["meta"]["checked"]
     config = load_config()
@@ -127,6 +135,7 @@ def test_config_file_follows_the_first_claude_root(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "root"))
     assert load_config().file == tmp_path / "root" / "interstat" / "config.toml"
+    (tmp_path / "mine.toml").write_text("")
     monkeypatch.setenv("INTERSTAT_CONFIG", str(tmp_path / "mine.toml"))
     assert load_config().file == tmp_path / "mine.toml"
 
@@ -160,7 +169,7 @@ def test_configured_db_is_where_commands_write(isolated_home: Path, tmp_path: Pa
         ("[thresholds]\ngates = 5\n", "config.toml: thresholds: unknown key gates"),
         ("colour = 1\n", "config.toml: unknown key colour"),
         ("thresholds = 5\n", "config.toml: thresholds: expected a table"),
-        ("[paths]\ndb = 7\n", "config.toml: paths.db: expected a string"),
+        ("[paths]\ndb = 7\n", "config.toml: paths.db: expected a path"),
         ('[prices."claude-*"]\ninput = 1\n',
          'config.toml: prices."claude-*": missing output, cache_read, cache_write_5m, '
          'cache_write_1h'),
@@ -169,10 +178,20 @@ def test_configured_db_is_where_commands_write(isolated_home: Path, tmp_path: Pa
         ("[thresholds]\ncontext_limits = []\n",
          "config.toml: thresholds.context_limits: expected a list of positive integers"),
         ('[prices]\nchecked = ""\n', "config.toml: prices.checked: expected a date"),
+        ('[prices]\nchecked = "yesterday"\n', "config.toml: prices.checked: expected a date"),
+        ('[prices]\nchecked = "2026-13-01"\n', "config.toml: prices.checked: expected a date"),
+        ('[prices]\nchecked = "20261201"\n', "config.toml: prices.checked: expected a date"),
+        ('[prices]\nchecked = "2026-W48-2"\n', "config.toml: prices.checked: expected a date"),
+        ("[prices]\nchecked = 2026-12-01T10:00:00\n",
+         "config.toml: prices.checked: expected a date"),
+        ("[prices]\nchecked = 10:00:00\n", "config.toml: prices.checked: expected a date"),
         ('[prices."claude-*"]\ninput = -1\noutput = 1\ncache_read = 1\n'
          'cache_write_5m = 1\ncache_write_1h = 1\n',
          'config.toml: prices."claude-*": prices cannot be negative'),
         ("[thresholds\n", "config.toml: not valid TOML"),
+        (f'[prices."claude-*"]\nmax_context_tokens = {10 ** 20}\n',
+         f'config.toml: prices."claude-*".max_context_tokens: expected a positive integer '
+         f"up to {MAX_TOKENS}"),
     ],
 )
 def test_a_bad_value_is_named_in_one_line(isolated_home: Path, run_cli, text: str,
@@ -211,3 +230,58 @@ def test_an_empty_db_option_is_a_usage_error(isolated_home: Path, run_cli) -> No
     result = run_cli("--db", "", "status", code=2)
     assert "Invalid value for '--db': give the store's file path" in result.stderr
     assert not (isolated_home / ".claude").exists()
+
+
+def test_a_missing_config_at_the_default_place_means_the_defaults(isolated_home: Path,
+                                                                  run_cli) -> None:
+    shown = json.loads(run_cli("config", "--format", "json").stdout)
+    assert shown["file"] == str(isolated_home / ".claude" / "interstat" / "config.toml")
+    assert shown["file_exists"] is False
+
+
+@pytest.mark.parametrize("command", [["config"], ["status"], ["report"], ["analyze"]])
+def test_a_config_variable_naming_no_file_stops_every_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli, command: list[str]) -> None:
+    run_cli("--db", str(tmp_path / "m.db"), "init-db")
+    missing = tmp_path / "typo.toml"
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(missing))
+    error = run_cli("--db", str(tmp_path / "m.db"), *command, code=1).stderr.strip()
+    assert error.startswith(f"Error: INTERSTAT_CONFIG names {missing}, which does not exist")
+    assert "\n" not in error
+
+
+def test_a_config_option_naming_no_file_stops_the_report(tmp_path: Path, run_cli) -> None:
+    run_cli("--db", str(tmp_path / "m.db"), "init-db")
+    missing = tmp_path / "typo.toml"
+    error = run_cli("--db", str(tmp_path / "m.db"), "report", "--config", str(missing),
+                    code=1).stderr.strip()
+    assert error.startswith(f"Error: --config names {missing}, which does not exist")
+    assert "\n" not in error
+
+
+def test_a_config_variable_naming_a_folder_is_named_in_the_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    monkeypatch.setenv("INTERSTAT_CONFIG", str(tmp_path))
+    error = run_cli("config", code=1).stderr.strip()
+    assert error.startswith(f"Error: cannot read {tmp_path}, named by INTERSTAT_CONFIG: ")
+    assert "\n" not in error
+
+
+@pytest.mark.parametrize("written", ["7", '""', "[1]", "{ a = 1 }"])
+def test_a_bad_db_path_reads_the_same_from_every_command(isolated_home: Path, run_cli,
+                                                         written: str) -> None:
+    config_file = write_config(isolated_home, f"[paths]\ndb = {written}\n")
+    expected = f"Error: config.toml: paths.db: expected a path; fix {config_file}\n"
+    for command in (["status"], ["report"], ["config"], ["analyze"], ["init-db"]):
+        assert run_cli(*command, code=1).stderr == expected, command
+
+
+def test_a_bad_db_variable_is_named_as_the_variable(tmp_path: Path, run_cli,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERSTAT_DB", str(tmp_path))
+    error = run_cli("status", code=2).stderr.splitlines()[-1]
+    assert error.startswith("Error: Invalid value for INTERSTAT_DB: ")
+    assert str(tmp_path) in error
+    # Given as --db, the same value is named as the option.
+    error = run_cli("--db", str(tmp_path), "status", code=2).stderr.splitlines()[-1]
+    assert error.startswith("Error: Invalid value for '--db': ")

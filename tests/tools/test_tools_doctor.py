@@ -99,6 +99,14 @@ def test_a_missing_plugin_is_a_problem(claude_root: Path, store: Path, run_cli) 
                         "add PATH' and run 'claude plugin install interstat@MARKETPLACE'"]
 
 
+def test_the_count_of_problems_is_said_in_plain_words(claude_root: Path, store: Path,
+                                                     run_cli) -> None:
+    # No plugin installed: one problem; a store open to others as well: two.
+    assert run_cli("doctor", code=1).stdout.endswith("\n1 problem found.\n")
+    store.chmod(0o644)
+    assert run_cli("doctor", code=1).stdout.endswith("\n2 problems found.\n")
+
+
 def test_not_enabled_in_settings_is_a_warning(claude_root: Path, store: Path, run_cli) -> None:
     install_plugin(claude_root, enabled=None)
     report = findings(run_cli, code=0)
@@ -283,3 +291,25 @@ def test_files_of_another_user_are_named_and_never_changed(claude_root: Path, st
            f"'sudo chown $(id -un) {store}'" in problems
     findings(run_cli, "--repair", code=1)
     assert stat.S_IMODE(store.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("unwritable", ["file", "folder"])
+def test_a_store_that_cannot_be_written_is_a_problem(claude_root: Path, store: Path, run_cli,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    unwritable: str) -> None:
+    # Modes cannot make a file read-only for root, so access is denied here instead.
+    install_plugin(claude_root)
+    denied = store if unwritable == "file" else store.parent
+    real_access = os.access
+
+    def access(path, mode, **options) -> bool:
+        if Path(path) == denied and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **options)
+
+    monkeypatch.setattr(os, "access", access)
+    report = findings(run_cli, code=1)
+    assert report["problems"] == 1
+    (problem,) = messages(report, "problem")
+    assert problem.startswith(f"cannot write {denied} (the {unwritable} is read-only")
+    assert "analyze fails and hooks cannot store runs" in problem

@@ -255,3 +255,11 @@ def test_an_empty_file_becomes_a_new_store(tmp_path: Path, run_cli, command: lis
     run_cli("--db", str(store), *command)
     result = run_cli("--db", str(store), "status", "--format", "json")
     assert json.loads(result.stdout)["runs"] == 0
+
+
+def test_doctor_finds_a_read_only_store_a_problem(read_only_store: Path, run_cli) -> None:
+    result = run_cli("--db", str(read_only_store), "doctor", "--format", "json", code=1)
+    problems = [finding["message"] for finding in json.loads(result.stdout)["findings"]
+                if finding["area"] == "store" and finding["status"] == "problem"]
+    named = (f"cannot write {read_only_store} (", f"cannot write {read_only_store.parent} (")
+    assert [message for message in problems if message.startswith(named)], problems

@@ -16,6 +16,7 @@ from interstat.capture.observe import BadInput, extract
 from interstat.capture.warn import reset, warn
 from interstat.capture.writer import save
 from interstat.errors import InterstatError
+from interstat.store import advice
 from interstat.store.locate import resolve_store_path
 from interstat.store.times import utc_now
 from interstat.store.values import sha256
@@ -26,12 +27,15 @@ USAGE = "usage: interstat hook EVENT [--db PATH] (the event's JSON on stdin)"
 def run_hook(args: list[str]) -> int:
     """Handle one hook event; always returns 0."""
     reset()
+    advice.word_for_hook(True)
     try:
         _handle(args)
     except InterstatError as error:  # such as a config root that does not exist
         warn(f"{error}; event lost")
     except Exception as error:  # noqa: BLE001 - a bug must not break the session
         warn(f"hook failed: {type(error).__name__}: {error}")
+    finally:
+        advice.word_for_hook(False)
     return 0
 
 

@@ -7,7 +7,7 @@ import os
 from interstat.capture import spool
 from interstat.capture.warn import warn
 from interstat.errors import StoreError
-from interstat.store.connect import open_store
+from interstat.store.connect import is_busy, open_store
 from interstat.store.driver import sqlite3
 from interstat.store.locate import spool_path
 
@@ -15,15 +15,6 @@ from interstat.store.locate import spool_path
 #: hooks before it goes on, so a locked store sends the event to the spool
 #: rather than keep the session waiting.
 BUSY_TIMEOUT_MS = 300
-_SQLITE_BUSY = 5
-_SQLITE_LOCKED = 6
-
-
-def _is_busy(error: BaseException | None) -> bool:
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
-    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
 def _keep(store_path: str | os.PathLike[str], entry: dict | None, problem: str | None) -> None:
@@ -46,12 +37,12 @@ def save(store_path: str | os.PathLike[str], entry: dict | None) -> None:
     try:
         conn = open_store(store_path, busy_timeout_ms=BUSY_TIMEOUT_MS)
     except StoreError as error:
-        _keep(store_path, entry, None if _is_busy(error.__cause__) else str(error))
+        _keep(store_path, entry, None if is_busy(error.__cause__) else str(error))
         return
     try:
         spool.drain(conn, store_path, current=entry)
     except (sqlite3.Error, OSError) as error:
-        problem = None if _is_busy(error) else f"cannot write {store_path}: {error}"
+        problem = None if is_busy(error) else f"cannot write {store_path}: {error}"
         _keep(store_path, entry, problem)
     finally:
         conn.close()

@@ -7,6 +7,7 @@ import logging
 import sqlite3
 
 import click
+from click.core import ParameterSource
 
 from interstat import __version__
 from interstat.cli.commands import COMMANDS
@@ -59,11 +60,24 @@ class _Group(click.Group):
             raise Interrupted(_ANALYZE_INTERRUPTED if analyzing else "interrupted") from None
 
 
+class _EnvironmentOption(click.Option):
+    """An option that names its environment variable in errors about a value taken from it.
+
+    The user who set only ``INTERSTAT_DB`` gave no ``--db`` to correct.
+    """
+
+    def get_error_hint(self, ctx: click.Context) -> str:
+        if ctx.get_parameter_source(self.name) is ParameterSource.ENVIRONMENT:
+            return str(self.envvar)
+        return super().get_error_hint(ctx)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="interstat")
 @click.option(
     "--db",
     "db_path",
+    cls=_EnvironmentOption,
     type=click.Path(dir_okay=False),
     envvar="INTERSTAT_DB",
     help="The SQLite store (default: ~/.claude/interstat/metrics.db).",

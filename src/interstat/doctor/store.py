@@ -85,6 +85,52 @@ def check_access(store: Path) -> Iterator[Finding]:
         yield Finding(AREA, OK, f"{store} and the files beside it are yours and private")
 
 
+_READ_ONLY_DISK = "it is on a read-only disk"
+
+
+def _on_read_only_disk(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _why_unwritable(path: Path) -> tuple[str, str] | None:
+    """Why ``path`` cannot be written and what to do, or None when it can."""
+    folder = path.is_dir()
+    if os.access(path, os.W_OK | os.X_OK if folder else os.W_OK):
+        return None
+    if _on_read_only_disk(path):
+        return _READ_ONLY_DISK, "remount that disk read-write"
+    if folder:
+        return "the folder is read-only", f"run 'chmod u+wx {path}'"
+    return ("the file is read-only or immutable",
+            f"run 'chmod u+w {path}' (or 'sudo chattr -i {path}')")
+
+
+def check_writable(store: Path) -> Iterator[Finding]:
+    """The store, the files beside it, and the folder SQLite and the hook write them in.
+
+    Reading needs none of them writable, so an intact store says nothing of this.
+    """
+    folder = store.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # a store not made yet goes under its nearest folder
+    disk_named = False
+    for path in [folder, *store_files(store)]:
+        unwritable = _why_unwritable(path)
+        if unwritable is None:
+            continue
+        why, fix = unwritable
+        if why == _READ_ONLY_DISK:
+            if disk_named:
+                continue  # one read-only disk is one problem, whatever sits on it
+            disk_named = True
+        yield Finding(AREA, PROBLEM, f"cannot write {path} ({why}): analyze fails and "
+                      f"hooks cannot store runs; {fix}, or use another store (--db, "
+                      "INTERSTAT_DB or paths.db)")
+
+
 def check_spool(store: Path) -> Finding | None:
     spool = spool_path(store)
     try:
@@ -103,6 +149,9 @@ def check_spool(store: Path) -> Finding | None:
 def check_store(store: Path) -> list[Finding]:
     state, kind = check_state(store)
     # Another program's file is not ours to judge, nor to change.
-    findings = [state] if kind in (FOREIGN, NOT_SQLITE) else [state, *check_access(store)]
+    if kind in (FOREIGN, NOT_SQLITE):
+        findings = [state]
+    else:
+        findings = [state, *check_writable(store), *check_access(store)]
     spool = check_spool(store)
     return findings + ([spool] if spool else [])

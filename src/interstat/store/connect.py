@@ -7,15 +7,28 @@ The capture hook opens the store on every event, so paths are handled with
 from __future__ import annotations
 
 import os
+import time
 
 from interstat.errors import StoreError
-from interstat.store import migrations
+from interstat.store import advice, migrations
 from interstat.store.driver import sqlite3
 from interstat.store.locate import exists, parent
 from interstat.store.times import utc_now
 
 #: How long a writer waits for another one before giving up (milliseconds).
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+#: Between two tries at switching a new store to write-ahead logging (seconds).
+_WAL_RETRY_PAUSE = 0.005
+
+
+def is_busy(error: BaseException | None) -> bool:
+    """Whether ``error`` only means that another connection held the lock."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
 def _make_private_folder(folder: str) -> None:
@@ -36,10 +49,8 @@ def damaged_message(error: sqlite3.Error, path: str | os.PathLike[str]) -> str |
     """
     text = str(error)
     if "not a database" in text or "malformed" in text:
-        return (
-            f"{path} is damaged or not a SQLite database; run 'interstat doctor' "
-            "or point --db at another path"
-        )
+        return (f"{path} is damaged or not a SQLite database; run 'interstat doctor' or "
+                + advice.another_store("another path"))
     return None
 
 
@@ -150,14 +161,34 @@ def _prepare(conn: sqlite3.Connection, path: str, create: bool,
     try:
         migrations.check_ownership(conn)
         if create:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            _use_write_ahead_log(conn, busy_timeout_ms)
             migrations.migrate(conn, utc_now())
     except StoreError as error:
         raise StoreError(f"{path}: {error}") from error
     if not create and not migrations.is_current(conn):
         raise StoreError(f"the store at {path} needs an upgrade; run 'interstat init-db'")
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _use_write_ahead_log(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """Switch a new store to WAL, waiting for other processes creating it too.
+
+    The switch reads the file, then takes the write lock. When another
+    process took that lock in between, SQLite answers "locked" at once rather
+    than wait (both would wait forever), so the switch is tried again here
+    until the busy timeout runs out.
+    """
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(_WAL_RETRY_PAUSE)
 
 
 def open_read_only(path: str | os.PathLike[str], busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS

@@ -19,6 +19,7 @@ import errno
 import os
 
 from interstat.errors import ConfigError
+from interstat.store import advice
 
 STORE_FILE_NAME = "metrics.db"
 CONFIG_FILE_NAME = "config.toml"
@@ -104,23 +105,46 @@ def default_store_path() -> str:
     return join(config_roots()[0], "interstat", STORE_FILE_NAME)
 
 
+#: What a config file's paths.db must be; every reader of the file says it alike.
+PATH_EXPECTED = "expected a path"
+
+#: The variable that names another config file.
+CONFIG_VARIABLE = "INTERSTAT_CONFIG"
+
+
+def config_location() -> tuple[str, str | None]:
+    """The config file, and the variable that named it (None: the default place)."""
+    from_env = os.environ.get(CONFIG_VARIABLE)
+    if from_env:
+        return expand_user(from_env), CONFIG_VARIABLE
+    return join(parent(default_store_path()), CONFIG_FILE_NAME), None
+
+
 def config_path() -> str:
     """The config file: ``$INTERSTAT_CONFIG``, else ``config.toml`` beside the default store."""
-    from_env = os.environ.get("INTERSTAT_CONFIG")
-    if from_env:
-        return expand_user(from_env)
-    return join(parent(default_store_path()), CONFIG_FILE_NAME)
+    return config_location()[0]
 
 
-def read_config_file(path: str) -> dict[str, object]:
-    """The config file's TOML as a dict; an empty one when there is no file."""
+def read_config_file(path: str, named_by: str | None = None) -> dict[str, object]:
+    """The config file's TOML as a dict.
+
+    The file at the default place may be absent (an empty dict); a file the
+    user named (``named_by``: the option or variable that gave its path)
+    must exist, since a typo would otherwise quietly mean the defaults.
+    """
     try:
         with open(path, "rb") as config_file:
             data = config_file.read()
     except FileNotFoundError:
-        return {}
+        if named_by is None:
+            return {}
+        raise ConfigError(f"{named_by} names {path}, which does not exist; create that "
+                          f"config file or correct {named_by}") from None
     except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from error
+        if named_by is None:
+            raise ConfigError(f"cannot read {path}: {error.strerror}") from error
+        raise ConfigError(f"cannot read {path}, named by {named_by}: {error.strerror}; "
+                          f"point {named_by} at a config file") from error
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -139,14 +163,14 @@ def config_relative_path(raw: str, config_file: str) -> str:
 
 def configured_store_path() -> str | None:
     """``paths.db`` of the config file, or None when it does not set one."""
-    config_file = config_path()
-    section = read_config_file(config_file).get("paths", {})
+    config_file, named_by = config_location()
+    section = read_config_file(config_file, named_by).get("paths", {})
     raw = section.get("db") if isinstance(section, dict) else None
     if raw is None:
         return None
     if not isinstance(raw, str) or not raw:
         name = os.path.basename(config_file)
-        raise ConfigError(f"{name}: paths.db: expected a path; fix {config_file}")
+        raise ConfigError(f"{name}: paths.db: {PATH_EXPECTED}; fix {config_file}")
     return config_relative_path(raw, config_file)
 
 
@@ -165,7 +189,8 @@ def resolve_store_path(explicit: str | os.PathLike[str] | None = None) -> str:
         colons = ", not colons" if ":" in missing else ""
         raise ConfigError(
             f"CLAUDE_CONFIG_DIR names {missing}, which does not exist; create it, correct "
-            f"CLAUDE_CONFIG_DIR (folders are separated by commas{colons}), or give --db"
+            f"CLAUDE_CONFIG_DIR (folders are separated by commas{colons}), or "
+            + advice.another_store()
         )
     return default_store_path()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interstat.errors import StoreError
+from interstat.store import advice
 from interstat.store.driver import sqlite3
 
 #: Written into the database header so a foreign SQLite file is recognised.
@@ -301,21 +302,40 @@ def is_current(conn: sqlite3.Connection) -> bool:
     return conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
+def _unowned_state(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The application id and count of tables of a file not marked ours, read at one moment.
+
+    Another process may be creating the store: read one after the other, the
+    id could predate and the tables follow its first migration, and a store
+    half-way through its creation would look like another program's file.
+    """
+    outside = not conn.in_transaction
+    if outside:
+        conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute(
+            "SELECT COUNT(*) FROM sqlite_master"
+            " WHERE type = 'table' AND name != 'schema_migrations'"
+        ).fetchone()[0]
+    finally:
+        if outside:
+            conn.execute("COMMIT")
+    return app_id, tables
+
+
 def check_ownership(conn: sqlite3.Connection) -> None:
     """Refuse a database that some other program wrote, or a newer interstat."""
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    # Once marked ours a store stays ours: only other files need a closer look.
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        app_id, tables = _unowned_state(conn)
+        if app_id not in (0, APPLICATION_ID):
+            raise StoreError("this SQLite file belongs to another program; "
+                             + advice.another_store("an interstat store"))
+        if app_id == 0 and tables:
+            raise StoreError("this SQLite file is not an interstat store; "
+                             + advice.another_store("another path"))
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if app_id not in (0, APPLICATION_ID):
-        raise StoreError(
-            "this SQLite file belongs to another program; point --db at an interstat store"
-        )
-    tables = conn.execute(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name != 'schema_migrations'"
-    ).fetchone()[0]
-    if app_id == 0 and tables:
-        raise StoreError(
-            "this SQLite file is not an interstat store; point --db at another path"
-        )
     if version > len(MIGRATIONS):
         raise StoreError(
             f"the store has schema version {version}, newer than this interstat "

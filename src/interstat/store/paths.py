@@ -32,9 +32,15 @@ def config_path() -> Path:
     return Path(locate.config_path())
 
 
-def read_config_file(path: Path) -> dict[str, object]:
-    """The config file's TOML as a dict; an empty one when there is no file."""
-    return locate.read_config_file(os.fspath(path))
+def config_location() -> tuple[Path, str | None]:
+    """The config file, and the variable that named it (None: the default place)."""
+    path, named_by = locate.config_location()
+    return Path(path), named_by
+
+
+def read_config_file(path: Path, named_by: str | None = None) -> dict[str, object]:
+    """The config file's TOML as a dict; see ``locate.read_config_file``."""
+    return locate.read_config_file(os.fspath(path), named_by)
 
 
 def config_relative_path(raw: str, config_file: Path) -> Path:

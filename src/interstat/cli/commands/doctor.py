@@ -12,6 +12,12 @@ from interstat.doctor.repair import repair_store
 from interstat.doctor.run import find_targets, run_checks
 
 
+def _summary(problems: int) -> str:
+    if not problems:
+        return "No problems found."
+    return f"{problems} problem found." if problems == 1 else f"{problems} problems found."
+
+
 @click.command("doctor")
 @click.option("--repair", is_flag=True,
               help="Back up the store, then fix what is safe: modes, an old schema, damage.")
@@ -38,6 +44,6 @@ def doctor(settings: Settings, repair: bool, output_format: str) -> None:
         for finding in [*repaired, *findings]:
             console.print(f"{finding.status:<8} {finding.area}: {finding.message}",
                           soft_wrap=True)
-        console.print(f"{problems} problems found." if problems else "No problems found.")
+        console.print(_summary(problems))
     if problems:
         raise SystemExit(1)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from interstat.bounds import MAX_ROWS, MAX_TOKENS
 from interstat.cli.context import Settings, pass_settings
 from interstat.filters import Filters, filter_options
 
@@ -20,12 +21,13 @@ FORMATS = ("table", "json", "markdown", "csv")
 def threshold_options(command):
     """Thresholds that override the config file's [thresholds] table."""
     for option in reversed([
-        click.option("--gate-threshold", type=click.IntRange(min=1),
+        click.option("--gate-threshold", type=click.IntRange(min=1, max=MAX_TOKENS),
                      help="Peak-context tokens the p99 is held against (default 120000)."),
-        click.option("--context-limit", "context_limits", type=click.IntRange(min=1),
+        click.option("--context-limit", "context_limits",
+                     type=click.IntRange(min=1, max=MAX_TOKENS),
                      multiple=True, help="Peak-context limit to count runs above; "
                      "repeat (default 100000 and 150000)."),
-        click.option("--baseline", "baseline_runs", type=click.IntRange(min=1),
+        click.option("--baseline", "baseline_runs", type=click.IntRange(min=1, max=MAX_ROWS),
                      help="Runs needed before results are representative (default 50)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                      help="Settings file (default $INTERSTAT_CONFIG or "

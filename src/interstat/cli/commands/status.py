@@ -11,6 +11,7 @@ import json
 
 import click
 
+from interstat.bounds import MAX_ROWS
 from interstat.cli.context import Settings, pass_settings
 from interstat.filters import Filters, filter_options
 
@@ -48,7 +49,7 @@ def _print_text(status, auto_failure: str | None) -> None:
 
 @click.command("status")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--baseline", "baseline_runs", type=click.IntRange(min=1),
+@click.option("--baseline", "baseline_runs", type=click.IntRange(min=1, max=MAX_ROWS),
               help="Runs needed for a representative report (default: config file, else 50).")
 @filter_options
 @pass_settings
