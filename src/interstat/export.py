@@ -160,7 +160,9 @@ def export_runs(conn: sqlite3.Connection, filters: Filters, output_format: str,
     except BrokenPipeError:
         raise  # the reader stopped early (| head): not a failure to report
     except OSError as error:
-        raise InterstatError(f"cannot write {target or 'stdout'}: {error.strerror}") from error
+        raise InterstatError(
+            f"cannot write {target or 'standard output'}: {error.strerror}"
+        ) from error
 
 
 @contextlib.contextmanager
