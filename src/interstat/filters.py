@@ -135,7 +135,10 @@ def _conditions(
 
 #: Dates in this range work in every time zone; outside it, a bound may not
 #: fit Python's datetime once turned into UTC (or into the end of its day).
-_SAFE_RANGE = "use a date between 0002-01-01 and 9998-12-31, or an age like 7d"
+#: The check holds to these years in every zone, so the message is always true.
+_FIRST_YEAR, _LAST_YEAR = 2, 9998
+_SAFE_RANGE = (f"use a date between {_FIRST_YEAR:04d}-01-01 and {_LAST_YEAR:04d}-12-31, "
+               "or an age like 7d")
 
 
 def parse_moment(text: str, *, utc: bool = False, end_of_day: bool = False,
@@ -162,19 +165,28 @@ class _OutOfRange(Exception):
     """A parsed time that its own zone or UTC cannot hold."""
 
 
+def _within_safe_years(moment: date) -> None:
+    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+        raise _OutOfRange
+
+
 def _read_moment(text: str, utc: bool, end_of_day: bool, now: datetime) -> datetime:
     relative = _RELATIVE.match(text)
     if relative:
         amount, unit = int(relative.group(1)), _RELATIVE_UNITS[relative.group(2)]
-        return now - timedelta(**{unit: amount})
+        moment = now - timedelta(**{unit: amount})
+        _within_safe_years(moment)
+        return moment
     try:
         day = date.fromisoformat(text)
     except ValueError:
         day = None
     if day is not None:
+        _within_safe_years(day)
         moment = datetime.combine(day + timedelta(days=1 if end_of_day else 0), time())
     else:
         moment = _parse_datetime(text)
+        _within_safe_years(moment)
     if moment.tzinfo is not None:
         return moment
     if utc:
