@@ -238,12 +238,33 @@ def parse_window(since: str | None, until: str | None, *,
     return first, last
 
 
+#: What each glob option names, for the error an empty value gets.
+_PATTERN_NOUNS = {
+    "project": "a project folder or a glob",
+    "agent": "an agent type or a glob",
+    "model": "a model name or a glob",
+    "session": "a session id or a glob",
+    "workflow": "a workflow id or a glob",
+}
+
+
+def require_pattern(option: str, value: str) -> None:
+    """An empty glob would match everything or nothing depending on the option
+    (a --project of "" even meant the current folder): it is refused everywhere."""
+    if not value.strip():
+        raise OptionValueError(option, f"it is empty; give {_PATTERN_NOUNS[option]}")
+
+
 def filters_from_options(
     *, since: str | None = None, until: str | None = None, utc: bool = False,
     project: Sequence[str] = (), agent: Sequence[str] = (), model: Sequence[str] = (),
     session: Sequence[str] = (), workflow: Sequence[str] = (),
 ) -> Filters:
     """Filters from raw option values; OptionValueError names the wrong option."""
+    for option, values in (("project", project), ("agent", agent), ("model", model),
+                           ("session", session), ("workflow", workflow)):
+        for value in values:
+            require_pattern(option, value)
     first, last = parse_window(since, until, utc=utc)
     return Filters(
         since=first,
@@ -295,11 +316,13 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         raw = {name: kwargs.pop(name) for name in _OPTION_NAMES}
-        raw["session"] = tuple(session_glob(value) for value in raw["session"])
         try:
-            kwargs["filters"] = filters_from_options(**raw)
+            filters = filters_from_options(**raw)
         except OptionValueError as error:
             raise click.BadParameter(str(error), param_hint=f"'--{error.option}'") from error
+        kwargs["filters"] = attrs.evolve(
+            filters, sessions=tuple(session_glob(value) for value in filters.sessions)
+        )
         return command(*args, **kwargs)
 
     for option in reversed(_OPTIONS):

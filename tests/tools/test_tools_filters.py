@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import add_run, new_store
+from conftest import add_run, dump, new_store
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -215,6 +215,30 @@ def test_the_range_the_message_names_is_the_range_taken(any_zone, option: str) -
     for outside in (first - timedelta(days=1), last + timedelta(days=1)):
         with pytest.raises(OptionValueError, match="out of range"):
             filters_from_options(**{option: outside.isoformat()})
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["report", "--session", ""], "--session"),
+    (["report", "--agent", ""], "--agent"),
+    (["report", "--model", " "], "--model"),
+    (["report", "--project", ""], "--project"),
+    (["report", "--workflow", ""], "--workflow"),
+    (["status", "--session", ""], "--session"),
+    (["export", "--agent", "fd-*", "--agent", ""], "--agent"),
+    (["purge", "--session", "", "--yes"], "--session"),
+    (["purge", "--project", "", "--yes"], "--project"),
+    (["analyze", "--session", ""], "--session"),
+])
+def test_an_empty_pattern_is_a_usage_error(run_cli, tmp_path: Path, args: list[str],
+                                           option: str) -> None:
+    store = tmp_path / "metrics.db"
+    conn = new_store(store)
+    add_run(conn, "s1", agent_id="a1", project=str(Path.cwd()))
+    conn.close()
+    before = dump(store)
+    result = run_cli("--db", str(store), *args, code=2)
+    assert f"Invalid value for '{option}': it is empty" in result.stderr
+    assert dump(store) == before
 
 
 @pytest.mark.parametrize("command", ["report", "status", "export", "analyze"])

@@ -98,6 +98,9 @@ def analyze(settings: Settings, claude_dirs: tuple[Path, ...], session: str | No
     for root in claude_dirs:
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a folder", param_hint="--claude-dir")
+    if session is not None and not session.strip():
+        # Read as "no --session", it would quietly read every session.
+        raise click.BadParameter("it is empty; give a session id", param_hint="'--session'")
     first, last = _window(since, until, utc)
     conn = settings.open_store(busy_timeout_ms=ANALYZE_BUSY_TIMEOUT_MS)
     try:
