@@ -30,7 +30,8 @@ _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
 #: extra comes from the clone it was installed from.
 PARQUET_HINT = (
     "Parquet export needs pyarrow: install the 'parquet' extra from your interstat "
-    "clone (uv tool install '.[parquet]', or uv sync --extra parquet in a checkout)"
+    "clone (uv tool install --compile-bytecode '.[parquet]', or uv sync --extra parquet "
+    "in a checkout)"
 )
 
 

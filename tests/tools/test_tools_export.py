@@ -123,7 +123,7 @@ def test_parquet_without_pyarrow_says_what_to_install(store: Path, tmp_path: Pat
     assert result.stderr == f"Error: {PARQUET_HINT}\n"
     # The PyPI project called interstat is another one: never send users there.
     assert "pip install" not in PARQUET_HINT
-    assert "uv tool install '.[parquet]'" in PARQUET_HINT
+    assert "uv tool install --compile-bytecode '.[parquet]'" in PARQUET_HINT
     assert "uv sync --extra parquet" in PARQUET_HINT
     assert not target.exists()
     assert list(tmp_path.glob("*.partial")) == []
