@@ -9,6 +9,7 @@ fired, analyze reads the transcripts, and the caller prints the report.
 from __future__ import annotations
 
 import logging
+import os
 import tarfile
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -17,10 +18,12 @@ import attrs
 
 from interstat.errors import InterstatError
 from interstat.store.connect import open_store
+from interstat.store.locate import STORE_FILE_NAME
 
 log = logging.getLogger(__name__)
 
 SAMPLE_ARCHIVE = "reviews.tar.xz"
+SAMPLE_FOLDER = "sample"
 
 
 @attrs.frozen
@@ -72,12 +75,32 @@ def replay_hooks(paths: list[Path], store_path: Path) -> bool:
     return True
 
 
+def files_in_the_way(workdir: Path) -> list[str]:
+    """Names in ``workdir`` the demo would write into: a store and its companions, a sample.
+
+    The demo adds its runs to whatever store it finds, so a real one would be
+    mixed with sample runs for good.
+    """
+    try:
+        names = os.listdir(workdir)
+    except FileNotFoundError:
+        return []
+    return sorted(name for name in names
+                  if name == SAMPLE_FOLDER or name.startswith(STORE_FILE_NAME))
+
+
 def run_demo(workdir: Path) -> DemoRun:
     """Unpack, replay hooks, analyze; the store is left at ``workdir/metrics.db``."""
     from interstat.analyze import run_analyze
 
-    sample_dir = unpack_sample(workdir / "sample")
-    store_path = workdir / "metrics.db"
+    in_the_way = files_in_the_way(workdir)
+    if in_the_way:
+        raise InterstatError(
+            f"{workdir} already holds {', '.join(in_the_way)}: the demo would mix its "
+            "sample runs into them; give --keep a new or empty folder"
+        )
+    sample_dir = unpack_sample(workdir / SAMPLE_FOLDER)
+    store_path = workdir / STORE_FILE_NAME
     open_store(store_path).close()
     paths = hook_files(sample_dir)
     replayed = replay_hooks(paths, store_path)

@@ -3,7 +3,9 @@
 Every ``agent_runs`` column is written, in schema order, under its own name,
 so an export reads the same way as the store's documented table. A file is
 written beside its target and renamed into place: a failed export never
-leaves half a file under the name asked for.
+leaves half a file under the name asked for. A target that is no regular
+file (a FIFO, ``/dev/stdout``, a device) is written in place: renaming over
+it would replace it with a file.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
 #: extra comes from the clone it was installed from.
 PARQUET_HINT = (
     "Parquet export needs pyarrow: install the 'parquet' extra from your interstat "
-    "clone (uv tool install '.[parquet]', or uv sync --extra parquet in a checkout)"
+    "clone (uv tool install --compile-bytecode '.[parquet]', or uv sync --extra parquet "
+    "in a checkout)"
 )
 
 
@@ -105,15 +108,36 @@ def write_parquet(cursor: sqlite3.Cursor, columns: list[tuple[str, str]],
     return len(rows)
 
 
+def _opened(target: Path, binary: bool) -> contextlib.AbstractContextManager[IO[Any]]:
+    if target.exists() and not target.is_file():
+        return _in_place(target, binary)
+    # Through a link to a file, the file is replaced and the link kept.
+    return _replacing(target.resolve() if target.is_symlink() else target, binary)
+
+
+def _stream(descriptor: int, binary: bool) -> IO[Any]:
+    return os.fdopen(descriptor, "wb" if binary else "w", newline=None if binary else "",
+                     encoding=None if binary else "utf-8")
+
+
+@contextlib.contextmanager
+def _in_place(target: Path, binary: bool) -> Iterator[IO[Any]]:
+    # Closing flushes, so a device that refuses the last block fails the export.
+    with _stream(os.open(target, os.O_WRONLY), binary) as stream:
+        yield stream
+
+
 @contextlib.contextmanager
 def _replacing(target: Path, binary: bool) -> Iterator[IO[Any]]:
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     # Exports hold the same private data as the store: owner-only, like it.
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(descriptor, "wb" if binary else "w", newline=None if binary else "",
-                       encoding=None if binary else "utf-8") as stream:
+        with _stream(descriptor, binary) as stream:
             yield stream
+            stream.flush()
+            # A disk that is full (or a network one) may refuse the data only here.
+            os.fsync(stream.fileno())
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -128,7 +152,7 @@ def export_runs(conn: sqlite3.Connection, filters: Filters, output_format: str,
     cursor = select_runs(conn, filters)
     binary = output_format == "parquet"
     try:
-        with (_replacing(target, binary) if target else _unclosed(stdout, binary)) as stream:
+        with (_opened(target, binary) if target else _unclosed(stdout, binary)) as stream:
             if output_format == "csv":
                 return write_csv(cursor, stream)
             if output_format == "jsonl":
@@ -137,7 +161,9 @@ def export_runs(conn: sqlite3.Connection, filters: Filters, output_format: str,
     except BrokenPipeError:
         raise  # the reader stopped early (| head): not a failure to report
     except OSError as error:
-        raise InterstatError(f"cannot write {target or 'stdout'}: {error.strerror}") from error
+        raise InterstatError(
+            f"cannot write {target or 'standard output'}: {error.strerror}"
+        ) from error
 
 
 @contextlib.contextmanager

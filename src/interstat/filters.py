@@ -135,7 +135,10 @@ def _conditions(
 
 #: Dates in this range work in every time zone; outside it, a bound may not
 #: fit Python's datetime once turned into UTC (or into the end of its day).
-_SAFE_RANGE = "use a date between 0002-01-01 and 9998-12-31, or an age like 7d"
+#: The check holds to these years in every zone, so the message is always true.
+_FIRST_YEAR, _LAST_YEAR = 2, 9998
+_SAFE_RANGE = (f"use a date between {_FIRST_YEAR:04d}-01-01 and {_LAST_YEAR:04d}-12-31, "
+               "or an age like 7d")
 
 
 def parse_moment(text: str, *, utc: bool = False, end_of_day: bool = False,
@@ -162,19 +165,28 @@ class _OutOfRange(Exception):
     """A parsed time that its own zone or UTC cannot hold."""
 
 
+def _within_safe_years(moment: date) -> None:
+    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+        raise _OutOfRange
+
+
 def _read_moment(text: str, utc: bool, end_of_day: bool, now: datetime) -> datetime:
     relative = _RELATIVE.match(text)
     if relative:
         amount, unit = int(relative.group(1)), _RELATIVE_UNITS[relative.group(2)]
-        return now - timedelta(**{unit: amount})
+        moment = now - timedelta(**{unit: amount})
+        _within_safe_years(moment)
+        return moment
     try:
         day = date.fromisoformat(text)
     except ValueError:
         day = None
     if day is not None:
+        _within_safe_years(day)
         moment = datetime.combine(day + timedelta(days=1 if end_of_day else 0), time())
     else:
         moment = _parse_datetime(text)
+        _within_safe_years(moment)
     if moment.tzinfo is not None:
         return moment
     if utc:
@@ -226,12 +238,33 @@ def parse_window(since: str | None, until: str | None, *,
     return first, last
 
 
+#: What each glob option names, for the error an empty value gets.
+_PATTERN_NOUNS = {
+    "project": "a project folder or a glob",
+    "agent": "an agent type or a glob",
+    "model": "a model name or a glob",
+    "session": "a session id or a glob",
+    "workflow": "a workflow id or a glob",
+}
+
+
+def require_pattern(option: str, value: str) -> None:
+    """An empty glob would match everything or nothing depending on the option
+    (a --project of "" even meant the current folder): it is refused everywhere."""
+    if not value.strip():
+        raise OptionValueError(option, f"it is empty; give {_PATTERN_NOUNS[option]}")
+
+
 def filters_from_options(
     *, since: str | None = None, until: str | None = None, utc: bool = False,
     project: Sequence[str] = (), agent: Sequence[str] = (), model: Sequence[str] = (),
     session: Sequence[str] = (), workflow: Sequence[str] = (),
 ) -> Filters:
     """Filters from raw option values; OptionValueError names the wrong option."""
+    for option, values in (("project", project), ("agent", agent), ("model", model),
+                           ("session", session), ("workflow", workflow)):
+        for value in values:
+            require_pattern(option, value)
     first, last = parse_window(since, until, utc=utc)
     return Filters(
         since=first,
@@ -283,11 +316,13 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         raw = {name: kwargs.pop(name) for name in _OPTION_NAMES}
-        raw["session"] = tuple(session_glob(value) for value in raw["session"])
         try:
-            kwargs["filters"] = filters_from_options(**raw)
+            filters = filters_from_options(**raw)
         except OptionValueError as error:
             raise click.BadParameter(str(error), param_hint=f"'--{error.option}'") from error
+        kwargs["filters"] = attrs.evolve(
+            filters, sessions=tuple(session_glob(value) for value in filters.sessions)
+        )
         return command(*args, **kwargs)
 
     for option in reversed(_OPTIONS):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interstat.prices import PriceTable, sum_costs
+from interstat.prices import Price, PriceTable, sum_costs
 from interstat.registry import Column, ReportSection, SectionData
 from interstat_reports.context import ReportContext
 from interstat_reports.groups import groups
@@ -22,6 +22,14 @@ COLUMNS = (
 )
 
 
+def price_label(price: Price | None, total_tokens: int) -> str:
+    """The Price column: the price's name; for runs that used no tokens (failed
+    before any call) and have no price, "none needed": they cost $0 either way."""
+    if price is not None:
+        return price.name or price.pattern
+    return "none needed" if total_tokens == 0 else "no price"
+
+
 def _total(found: list[dict], key: str) -> int:
     return sum(group[key] for group in found)
 
@@ -30,7 +38,7 @@ def _row(context: ReportContext, model: str, found: list[dict]) -> dict:
     price = context.prices.find(None if model == NO_MODEL else model)
     return {
         "model": model,
-        "price": (price.name or price.pattern) if price else "no price",
+        "price": price_label(price, _total(found, "total_tokens")),
         "runs": _total(found, "token_runs"),
         "input_tokens": _total(found, "input_tokens"),
         "output_tokens": _total(found, "output_tokens"),

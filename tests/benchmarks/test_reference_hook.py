@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus import corpus_dir
+
 HOOK = Path(__file__).resolve().parents[2] / "benchmarks" / "reference_hook.sh"
 pytestmark = pytest.mark.skipif(
     not (shutil.which("jq") and shutil.which("sqlite3")), reason="needs jq and sqlite3"
@@ -80,18 +82,10 @@ def test_parallel_hooks_on_a_new_store_lose_nothing(tmp_path: Path) -> None:
     assert sorted(r[1] for r in rows(db)) == sorted(e["agent_id"] for e in events)
 
 
-def _shared_hooks() -> Path | None:
-    for parent in HOOK.parents:
-        hooks = parent / "shared" / "corpus" / "cc-2.1.332-small" / "hooks"
-        if hooks.is_dir():
-            return hooks
-    return None
-
-
-@pytest.mark.skipif(_shared_hooks() is None, reason="shared/corpus is not beside the repo")
 def test_replays_real_2_1_332_hook_events(tmp_path: Path) -> None:
     db = tmp_path / "ref.db"
-    files = sorted(_shared_hooks().glob("*.json"))  # type: ignore[union-attr]
+    files = sorted((corpus_dir() / "cc-2.1.332-small" / "hooks").glob("*.json"))
+    assert files, "the corpus holds no 2.1.332 hook inputs"
     for f in files:
         assert fire(db, f.read_text()).returncode == 0
     got = rows(db)

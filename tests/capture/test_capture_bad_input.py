@@ -79,6 +79,24 @@ def test_bad_input_is_one_warning_and_nothing_stored(hook, store: Path, case: st
     assert_nothing_stored(store)
 
 
+# Cut off mid-way, as a writer that died would leave it. In a fresh process,
+# as under Claude Code, where json's Python layer has not been imported.
+CUT_OFF = [b'{"a":1', b"{", b'{"a":"x', as_bytes(dispatch())[:-7]]
+
+
+@pytest.mark.parametrize("raw", CUT_OFF)
+def test_cut_off_json_is_named_as_such(store: Path, raw: bytes):
+    with pytest.raises(ValueError) as expected:
+        json.loads(raw)
+    done = hook_process("PreToolUse", raw, store)
+    assert done.returncode == 0
+    assert done.stderr.decode() == (
+        f"interstat: hook input is not valid JSON ({type(expected.value).__name__}); "
+        "event skipped\n"
+    )
+    assert not store.exists() or rows(store) == []
+
+
 QUIET = {
     "another tool": ("PreToolUse", as_bytes(dispatch(tool_name="Read"))),
     "1.0.x stop without agent": (

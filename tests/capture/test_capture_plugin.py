@@ -1,9 +1,11 @@
-"""The Claude Code plugin: manifest, hook registrations, and the wrapper that finds the CLI."""
+"""The Claude Code plugin: manifest, hook registrations, and the wrapper that finds the CLI.
+
+Claude Code's own ``plugin validate --strict`` runs in tests/e2e, which installs it.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -182,40 +184,6 @@ def test_the_wrapper_drives_the_real_cli_into_the_store(tmp_path: Path):
     done = run_wrapper("PreToolUse", tmp_path / "home", env, stdin=dispatch_event("s-1", "t1"))
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
     assert [row["tool_use_id"] for row in rows(store)] == ["t1"]
-
-
-def claude_binary() -> Path | None:
-    """The pinned Claude Code the e2e suite installs (see tests/e2e), if it is there."""
-    cache = Path(os.environ.get("INTERSTAT_E2E_CACHE", Path.home() / ".cache/interstat-e2e"))
-    binary = (
-        cache / "claude-code-2.1.332" / "node_modules" / "@anthropic-ai"
-        / "claude-code-linux-x64" / "claude"
-    )
-    return binary if binary.exists() else None
-
-
-# Looked up at import, before the tests' private HOME is in place.
-CLAUDE = claude_binary()
-
-
-@pytest.fixture
-def claude() -> Path:
-    if CLAUDE is None:
-        pytest.skip("Claude Code 2.1.332 is not installed; the e2e suite installs it")
-    return CLAUDE
-
-
-@pytest.mark.parametrize("target", [PLUGIN, REPO])
-def test_claude_plugin_validate_strict_passes(claude: Path, tmp_path: Path, target: Path):
-    home = tmp_path / "claude-home"
-    home.mkdir()
-    env = {"HOME": str(home), "PATH": os.environ.get("PATH", BASE_PATH)}
-    done = subprocess.run(
-        [str(claude), "plugin", "validate", "--strict", str(target)],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "Validation passed" in done.stdout
 
 
 def test_the_wrapper_is_posix_sh():

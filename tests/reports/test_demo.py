@@ -6,8 +6,11 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from interstat.cli import cli
 from interstat.plugins import load_plugins
+from interstat.store.connect import open_store
 from tests.reports.conftest import REPO, expected_runs, invoke, reviews_dir
 
 ARCHIVE = REPO / "src/interstat/demo_data/reviews.tar.xz"
@@ -37,6 +40,34 @@ def test_demo_prints_the_whole_report(tmp_path):
     assert len(list((tmp_path / "demo" / "sample" / "hooks").glob("*.json"))) == len(
         list((reviews_dir() / "hooks").glob("*.json"))
     )
+
+
+@pytest.mark.parametrize("existing", ["metrics.db", "metrics.db-wal", "metrics.db.spool",
+                                      "sample"])
+def test_keep_refuses_a_folder_the_demo_would_write_into(tmp_path, existing):
+    folder = tmp_path / "interstat"
+    folder.mkdir()
+    if existing == "metrics.db":
+        open_store(folder / existing).close()
+    elif existing == "sample":
+        (folder / existing).mkdir()
+    else:
+        (folder / existing).write_bytes(b"kept")
+    before = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+    result = CliRunner().invoke(cli, ["demo", "--keep", str(folder)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"Error: {folder} already holds {existing}")
+    assert "new or empty folder" in line
+    assert {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()} == before
+    assert sorted(path.name for path in folder.iterdir()) == [existing]
+
+
+def test_keep_takes_an_empty_folder(tmp_path):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    invoke("demo", "--format", "json", "--keep", str(folder))
+    assert (folder / "metrics.db").is_file()
 
 
 def paths_named(text: str) -> list[Path]:

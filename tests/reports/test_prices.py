@@ -54,6 +54,23 @@ def test_unknown_model_cost_is_unknown_and_named(store):
     assert "claude-imaginary-9" in data["notes"][0]
 
 
+@pytest.mark.usefixtures("no_user_config")
+def test_runs_without_tokens_cost_zero_and_need_no_price(tmp_path):
+    # Runs that failed before any API call: no model, no tokens.
+    failed = {name: 0 for name in TOKENS} | {"model": None, "status": "failed", "api_calls": 0}
+    store = make_store(tmp_path / "m.db", [
+        run(agent_id="a1", model="claude-imaginary-9", **TOKENS),
+        run(agent_id="a2", **failed),
+        run(agent_id="a3", **failed),
+    ])
+    data = models_section(store)
+    rows = {row["model"]: row for row in data["rows"]}
+    (empty,) = [row for row in data["rows"] if row["total_tokens"] == 0]
+    assert (empty["runs"], empty["cost_usd"], empty["price"]) == (2, 0, "none needed")
+    assert rows["claude-imaginary-9"]["price"] == "no price"
+    assert data["facts"]["models_without_prices"] == ["claude-imaginary-9"]
+
+
 def test_config_extends_and_overrides_prices(store, tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(

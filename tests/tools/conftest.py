@@ -6,8 +6,11 @@ no test can read or write the real ~/.claude.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import sqlite3
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,45 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("INTERSTAT_DB", "INTERSTAT_CONFIG", "CLAUDE_CONFIG_DIR"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+def _mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return 0
+
+
+def _refuses_every_write(device: Path) -> bool:
+    try:
+        descriptor = os.open(device, os.O_WRONLY)
+    except OSError:
+        return False
+    try:
+        os.write(descriptor, b"x")
+    except OSError as error:
+        return error.errno == errno.ENOSPC
+    finally:
+        os.close(descriptor)
+    return False
+
+
+@pytest.fixture
+def full_device(tmp_path: Path) -> Path:
+    """A device that refuses every write as a full disk does: /dev/full's twin.
+
+    A private node comes first: the machine's /dev/full may be missing, or no
+    longer a device (a plain file takes every write).
+    """
+    private = tmp_path / "full"
+    try:
+        os.mknod(private, 0o600 | stat.S_IFCHR, os.makedev(1, 7))
+    except OSError:
+        pass
+    for device in (private, Path("/dev/full")):
+        if stat.S_ISCHR(_mode(device)) and _refuses_every_write(device):
+            return device
+    pytest.skip("no /dev/full here, and no right to make one")
 
 
 class Cli:

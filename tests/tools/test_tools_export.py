@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 import sqlite3
 import stat
 import sys
@@ -121,7 +123,7 @@ def test_parquet_without_pyarrow_says_what_to_install(store: Path, tmp_path: Pat
     assert result.stderr == f"Error: {PARQUET_HINT}\n"
     # The PyPI project called interstat is another one: never send users there.
     assert "pip install" not in PARQUET_HINT
-    assert "uv tool install '.[parquet]'" in PARQUET_HINT
+    assert "uv tool install --compile-bytecode '.[parquet]'" in PARQUET_HINT
     assert "uv sync --extra parquet" in PARQUET_HINT
     assert not target.exists()
     assert list(tmp_path.glob("*.partial")) == []
@@ -131,3 +133,39 @@ def test_export_without_a_store_says_so(tmp_path: Path, run_cli) -> None:
     result = run_cli("--db", str(tmp_path / "none.db"), "export", code=1)
     assert result.stderr.startswith("Error: no store at")
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_full_device_fails_the_export_in_one_line(store: Path, full_device: Path,
+                                                    run_cli) -> None:
+    result = run_cli("--db", str(store), "export", "-o", str(full_device), code=1)
+    assert result.stderr == f"Error: cannot write {full_device}: {os.strerror(errno.ENOSPC)}\n"
+    assert stat.S_ISCHR(full_device.stat().st_mode)
+
+
+def test_a_fifo_is_written_through_not_replaced(store: Path, tmp_path: Path, run_cli) -> None:
+    fifo = tmp_path / "pipes" / "runs.csv"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    # Opened without waiting for a writer; two runs fit in the pipe's buffer.
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = run_cli("--db", str(store), "export", "-o", str(fifo))
+        received = os.read(reader, 1 << 20).decode()
+    finally:
+        os.close(reader)
+    rows = list(csv.DictReader(io.StringIO(received)))
+    assert [row["agent_name"] for row in rows] == ["fd-quality", "Explore"]
+    assert f"Wrote {len(rows)} runs to {fifo}" in result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [path.name for path in fifo.parent.iterdir()] == ["runs.csv"]
+
+
+def test_a_link_stays_a_link_to_the_new_export(store: Path, tmp_path: Path, run_cli) -> None:
+    real = tmp_path / "exports" / "runs.csv"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(real)
+    run_cli("--db", str(store), "export", "-o", str(link))
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_text().startswith("run_id,")

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import add_run, new_store
+from conftest import add_run, dump, new_store
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interstat.filters import Filters, filters_from_options, parse_moment, where_clause
+from interstat.filters import (
+    Filters,
+    OptionValueError,
+    filters_from_options,
+    parse_moment,
+    where_clause,
+)
 
 UTC = timezone.utc
 
@@ -165,6 +172,8 @@ def test_bad_time_option_is_a_usage_error(run_cli) -> None:
         (["export", "--until", "99999999999999d"], "--until"),
         # The end of 9999-12-31 is the start of year 10000.
         (["report", "--until", "9999-12-31"], "--until"),
+        (["report", "--since", "9999-12-31"], "--since"),
+        (["status", "--since", "0001-06-01", "--utc"], "--since"),
         (["purge", "--before", "99999999d", "--yes"], "--before"),
         (["analyze", "--since", "99999999d"], "--since"),
     ],
@@ -183,6 +192,53 @@ def test_year_one_in_local_time_is_out_of_range(tokyo_time) -> None:
     with pytest.raises(ValueError, match="out of range; use a date between 0002-01-01"):
         parse_moment("0001-01-01")
     assert parse_moment("0002-01-01") == datetime(1, 12, 31, 15, tzinfo=UTC)
+
+
+@pytest.fixture(params=["UTC0", "JST-9", "HST10"])
+def any_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("option", ["since", "until"])
+def test_the_range_the_message_names_is_the_range_taken(any_zone, option: str) -> None:
+    with pytest.raises(OptionValueError) as refused:
+        filters_from_options(**{option: "9999-12-31"})
+    first, last = (date.fromisoformat(day) for day in
+                   re.search(r"between (\S+) and (\S+),", str(refused.value)).groups())
+    for inside in (first, last):
+        filters_from_options(**{option: inside.isoformat()})
+        filters_from_options(**{option: f"{inside.isoformat()}T12:00"})
+    for outside in (first - timedelta(days=1), last + timedelta(days=1)):
+        with pytest.raises(OptionValueError, match="out of range"):
+            filters_from_options(**{option: outside.isoformat()})
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["report", "--session", ""], "--session"),
+    (["report", "--agent", ""], "--agent"),
+    (["report", "--model", " "], "--model"),
+    (["report", "--project", ""], "--project"),
+    (["report", "--workflow", ""], "--workflow"),
+    (["status", "--session", ""], "--session"),
+    (["export", "--agent", "fd-*", "--agent", ""], "--agent"),
+    (["purge", "--session", "", "--yes"], "--session"),
+    (["purge", "--project", "", "--yes"], "--project"),
+    (["analyze", "--session", ""], "--session"),
+])
+def test_an_empty_pattern_is_a_usage_error(run_cli, tmp_path: Path, args: list[str],
+                                           option: str) -> None:
+    store = tmp_path / "metrics.db"
+    conn = new_store(store)
+    add_run(conn, "s1", agent_id="a1", project=str(Path.cwd()))
+    conn.close()
+    before = dump(store)
+    result = run_cli("--db", str(store), *args, code=2)
+    assert f"Invalid value for '{option}': it is empty" in result.stderr
+    assert dump(store) == before
 
 
 @pytest.mark.parametrize("command", ["report", "status", "export", "analyze"])

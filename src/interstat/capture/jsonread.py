@@ -2,8 +2,9 @@
 
 json imports re (and with it enum) only to skip blanks around the value: a
 fifth of what the capture hook spends on starting. The C scanner json itself
-uses needs neither; anything it does not take plainly goes to json.loads, so
-the result and the errors are json's.
+uses needs neither; anything it does not take plainly, and any input it
+fails on however it fails, goes to json.loads, so the result and the errors
+are json's.
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ def loads(raw: bytes) -> object:
         try:
             text = raw.decode("utf-8")
             value, end = _scan(text, 0)
-        except (UnicodeDecodeError, StopIteration, ValueError, RecursionError):
-            pass  # json.loads below says what is wrong, as it always did
+        except Exception:
+            # json.loads below says what is wrong. Before Python 3.12 the scanner
+            # looks its error class up in json.decoder, which the hook never
+            # imports: a cut-off object then raises SystemError, not ValueError.
+            pass
         else:
             if not text[end:].strip(" \t\n\r"):
                 return value

@@ -10,6 +10,7 @@ import click
 from click.core import ParameterSource
 
 from interstat import __version__
+from interstat.cli import stdout
 from interstat.cli.commands import COMMANDS
 from interstat.cli.context import Settings
 from interstat.errors import InterstatError
@@ -98,4 +99,10 @@ def cli(ctx: click.Context, db_path: str | None, verbose: int, quiet: bool) -> N
 
 
 def main() -> None:
-    cli(prog_name="interstat")
+    stdout.guard()
+    try:
+        cli(prog_name="interstat")
+    except SystemExit:
+        # A full disk may refuse only the last buffer: the status must say so.
+        stdout.flush()
+        raise

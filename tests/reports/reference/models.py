@@ -5,7 +5,7 @@ from __future__ import annotations
 from interstat.prices import sum_costs
 from interstat.registry import SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.models import COLUMNS, _dates_note
+from interstat_reports.models import COLUMNS, _dates_note, price_label
 from interstat_reports.runs import Run
 from interstat_reports.stats import group_by
 
@@ -21,7 +21,7 @@ def _row(context: ReportContext, model: str, runs: list[Run]) -> dict:
     price = context.prices.find(None if model == NO_MODEL else model)
     return {
         "model": model,
-        "price": (price.name or price.pattern) if price else "no price",
+        "price": price_label(price, _total(runs, "total_tokens")),
         "runs": len(runs),
         "input_tokens": _total(runs, "input_tokens"),
         "output_tokens": _total(runs, "output_tokens"),

@@ -112,6 +112,9 @@ def analyze(settings: Settings, claude_dirs: tuple[str, ...], session: str | Non
             raise click.BadParameter("give a folder", param_hint="--claude-dir")
         if not Path(root).is_dir():
             raise click.BadParameter(f"{root} is not a folder", param_hint="--claude-dir")
+    if session is not None and not session.strip():
+        # Read as "no --session", it would quietly read every session.
+        raise click.BadParameter("it is empty; give a session id", param_hint="'--session'")
     # Stored transcript paths must not depend on the folder analyze ran in.
     roots = [Path(root).absolute() for root in claude_dirs or default_claude_dirs()]
     first, last = _window(since, until, utc)

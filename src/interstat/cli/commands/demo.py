@@ -17,7 +17,8 @@ def _say(message: str) -> None:
 @click.command("demo")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="table")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
-              help="Build the demo store in this folder and keep it, to explore afterwards.")
+              help="Build the demo store in this new or empty folder and keep it, to explore "
+              "afterwards.")
 def demo(output_format: str, keep: Path | None) -> None:
     """Run the whole pipeline on bundled real transcripts and print the report."""
     from interstat.config import Thresholds

@@ -7,7 +7,7 @@ import click
 
 from interstat.cli.context import Settings, pass_settings
 from interstat.cli.output import console_for, emit_json
-from interstat.filters import Filters, filters_from_options, parse_moment
+from interstat.filters import Filters, OptionValueError, filters_from_options, parse_moment
 from interstat.purge import plan_purge, purge
 from interstat.store_check import require_sound
 
@@ -20,7 +20,11 @@ def _selection(before: str | None, utc: bool, session: tuple[str, ...],
         until = parse_moment(before, utc=utc) if before else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="'--before'") from error
-    return attrs.evolve(filters_from_options(session=session, project=project), until=until)
+    try:
+        chosen = filters_from_options(session=session, project=project)
+    except OptionValueError as error:
+        raise click.BadParameter(str(error), param_hint=f"'--{error.option}'") from error
+    return attrs.evolve(chosen, until=until)
 
 
 @click.command("purge")

@@ -85,7 +85,9 @@ def _list_sections(sections, output_format: str) -> None:
 @click.option("--section", "section_names", multiple=True, metavar="NAME",
               help="Only this section; repeat for several (see --list-sections).")
 @click.option("--list-sections", is_flag=True, help="List the sections and exit.")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
+              help="csv is several CSV tables (facts, rows, notes of each section), "
+              "separated by blank lines.")
 @threshold_options
 @filter_options
 @pass_settings
