@@ -234,7 +234,9 @@ COLUMN_NOTES = {
         "reported_total_tokens": "Claude Code's `totalTokens`: the size of the run's last "
                                  "call, not its consumption.",
         "transcript_path": "The run's transcript file.",
-        "parsed_at": "When analyze last summed the run's calls; NULL while pending.",
+        "parsed_at": "When analyze last read the run's transcript and summed its calls; "
+                     "NULL while pending. Set with NULL token columns when the transcript "
+                     "held no call.",
         "created_at": "When the row was made.",
         "updated_at": "When the row last changed.",
     },

@@ -56,6 +56,36 @@ def test_hook_estimates_lower_bounds_and_side_transcripts_are_shown_apart(tmp_pa
     assert gate["verdict"] == "SKIP hierarchical dispatch (provisional: 2/50 runs)"
 
 
+def test_a_run_read_without_calls_is_not_pending_and_the_notes_say_so(tmp_path):
+    no_tokens = {"total_tokens": None, "peak_context_tokens": None, "tokens_source": None}
+    store = make_store(tmp_path / "m.db", [
+        run(agent_id="a1"),
+        # Its transcript held no call: analyze marked it read, without tokens.
+        run(agent_id="a2", api_calls=None, **no_tokens),
+        # Never read yet.
+        run(agent_id="a3", parsed_at=None, **no_tokens),
+    ])
+    data = section(report_json(store), "summary")
+    facts = data["facts"]
+    assert facts["runs_pending_parse"] == 1
+    assert facts["runs_read_without_calls"] == 1
+    assert facts["runs_with_token_data"] == 1
+    pending, without_calls = data["notes"][:2]
+    assert pending == "1 run has no transcript data yet; run 'interstat analyze' to read it."
+    assert without_calls.startswith("1 run's transcript was read but holds no API call")
+    assert "analyze" not in without_calls
+
+
+def test_notes_count_several_runs_in_the_plural(tmp_path):
+    store = make_store(tmp_path / "m.db", [
+        run(agent_id=f"a{index}", parsed_at=None, total_tokens=None,
+            peak_context_tokens=None, tokens_source=None)
+        for index in range(3)
+    ])
+    notes = section(report_json(store), "summary")["notes"]
+    assert "3 runs have no transcript data yet; run 'interstat analyze' to read them." in notes
+
+
 def test_empty_store_gives_no_verdict(tmp_path):
     store = make_store(tmp_path / "m.db", [])
     gate = section(report_json(store), "gate")["facts"]

@@ -53,7 +53,8 @@ class ReadingPass:
         self.window = window
         self.summary = summary
         self.on_file = on_file
-        self.applier = FactApplier(conn, utc_now(), host.correlators(), host.findings_counters())
+        self.applier = FactApplier(conn, utc_now(), host.correlators(), host.findings_counters(),
+                                   whole_files=not window.active)
         self.purged = PurgedRuns.load(conn)
         self.updated_runs: set[int] = set()
         self.pending = 0

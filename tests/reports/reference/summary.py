@@ -36,6 +36,8 @@ def build(context: ReportContext) -> SectionData:
         "runs": len(runs),
         "runs_with_token_data": len(token_runs),
         "runs_pending_parse": len(runs) - parsed,
+        "runs_read_without_calls": sum(run.parsed_at is not None and run.total_tokens is None
+                                       for run in runs),
         "parsed_pct": share_pct(parsed, len(runs)),
         "sessions": len({run.session_id for run in runs}),
         "agents": len({run.agent for run in runs}),
