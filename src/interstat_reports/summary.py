@@ -6,7 +6,7 @@ from interstat.prices import sum_costs
 from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
 from interstat_reports.groups import groups
-from interstat_reports.runs import DISPATCHED
+from interstat_reports.runs import DISPATCHED, UNNAMED
 from interstat_reports.sql import (
     DISPATCHED_SQL,
     HAS_TOKENS,
@@ -49,6 +49,14 @@ def _data_notes(facts: dict) -> list[str]:
             "read, or the run had only just started); it has no token data.",
             "{n} runs' transcripts were read but hold no API call (their lines could not be "
             "read, or the runs had only just started); they have no token data.",
+        ))
+    if facts["unnamed_runs"]:
+        notes.append(_say(
+            facts["unnamed_runs"],
+            f"{{n}} run has no agent name: it is listed as {UNNAMED} and not counted among "
+            "the agents.",
+            f"{{n}} runs have no agent name: they are listed as {UNNAMED} and not counted "
+            "among the agents.",
         ))
     if facts["hook_estimate_runs"]:
         notes.append(_say(
@@ -97,6 +105,19 @@ _EDGE_START = (
 )
 
 
+def _agents(found: list[dict]) -> tuple[int, int]:
+    """How many named agent types, and how many runs have no name.
+
+    Agents are the named types, as interstat status counts them: runs without
+    a name are listed as (unnamed) in the agents section, but are no type.
+    """
+    named = {group["agent_name"] for group in found
+             if agent_label(group["agent_name"]) != UNNAMED}
+    unnamed = sum(group["runs"] for group in found
+                  if agent_label(group["agent_name"]) == UNNAMED)
+    return len(named), unnamed
+
+
 def _internal(context: ReportContext) -> tuple[int, str | None]:
     where, values = context.where(INTERNAL_SQL)
     kinds = context.conn.execute(_INTERNAL.format(where=where), values).fetchall()
@@ -142,6 +163,7 @@ def build(context: ReportContext) -> SectionData:
     parsed = runs - _count_in(context, _PENDING)
     unpriced = sorted({group["model"] or NO_MODEL for group in found if group["cost"] is None})
     internal, internal_note = _internal(context)
+    agents, unnamed = _agents(found)
     facts = {
         "runs": runs,
         "runs_with_token_data": token_runs,
@@ -149,7 +171,8 @@ def build(context: ReportContext) -> SectionData:
         "runs_read_without_calls": _count_in(context, _READ_WITHOUT_CALLS),
         "parsed_pct": share_pct(parsed, runs),
         "sessions": _sessions(context),
-        "agents": len({agent_label(group["agent_name"]) for group in found}),
+        "agents": agents,
+        "unnamed_runs": unnamed,
         "failed_runs": _count_in(context, _FAILED),
         "first_run_utc": _edge_start(context, "ASC"),
         "last_run_utc": _edge_start(context, "DESC"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from interstat.store.connect import open_store
-from tests.reports.conftest import make_store, report_json, section
+from tests.reports.conftest import invoke, make_store, report_json, section
 
 pytestmark = pytest.mark.usefixtures("no_user_config")
 
@@ -84,6 +86,23 @@ def test_notes_count_several_runs_in_the_plural(tmp_path):
     ])
     notes = section(report_json(store), "summary")["notes"]
     assert "3 runs have no transcript data yet; run 'interstat analyze' to read them." in notes
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_status_and_summary_count_the_same_agents(tmp_path, filtered):
+    names = ["fd-a", "fd-a", "fd-b", None, "", "(unnamed)"]
+    store = make_store(tmp_path / "m.db", [
+        run(agent_id=f"a{index}", agent_name=name) for index, name in enumerate(names)
+    ])
+    named = {"fd-a", "fd-b"}  # no name, an empty one and the report's (unnamed) name none
+    chosen = ["--session", "s1"] if filtered else []
+    status = json.loads(invoke("--db", str(store), "status", "--format", "json",
+                               *chosen).output)
+    summary = section(report_json(store, *chosen), "summary")
+    assert status["agents"] == summary["facts"]["agents"] == len(named)
+    assert summary["facts"]["unnamed_runs"] == 3
+    assert ("3 runs have no agent name: they are listed as (unnamed) and not counted among "
+            "the agents.") in summary["notes"]
 
 
 def test_empty_store_gives_no_verdict(tmp_path):
