@@ -175,6 +175,8 @@ TABLE_NOTES = {
     "transcript_files": "How far analyze read each transcript, so the next pass reads only "
                         "what was appended.",
     "hook_events": "A digest of every hook input applied, so a replay changes nothing.",
+    "purged_runs": "What `interstat purge` deleted, so that neither analyze nor a hook brings "
+                   "it back; `interstat analyze --reread` lifts it. Digests, never ids.",
     "schema_migrations": "The migrations applied to this store, in order.",
 }
 
@@ -232,7 +234,9 @@ COLUMN_NOTES = {
         "reported_total_tokens": "Claude Code's `totalTokens`: the size of the run's last "
                                  "call, not its consumption.",
         "transcript_path": "The run's transcript file.",
-        "parsed_at": "When analyze last summed the run's calls; NULL while pending.",
+        "parsed_at": "When analyze last read the run's transcript and summed its calls; "
+                     "NULL while pending. Set with NULL token columns when the transcript "
+                     "held no call.",
         "created_at": "When the row was made.",
         "updated_at": "When the row last changed.",
     },
@@ -268,6 +272,12 @@ COLUMN_NOTES = {
         "event": "The hook event's name.",
         "session_id": "The session it came from.",
         "received_at": "When the hook received it.",
+    },
+    "purged_runs": {
+        "session_digest": "SHA-256 of the purged run's session id.",
+        "owner_digest": "SHA-256 of `agent:<agentId>` or `tool:<toolUseId>` of the purged "
+                        "run; `*` when the whole session was purged.",
+        "purged_at": "When purge deleted it.",
     },
     "schema_migrations": {
         "name": "The migration's name.",

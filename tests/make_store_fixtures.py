@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from interstat.store import calls, migrations, runs
+from interstat.store import calls, migrations, purged, runs
 from interstat.store.connect import open_store
 
 FOLDER = Path(__file__).resolve().parent / "data" / "stores"
@@ -80,12 +80,20 @@ def _bookkeeping(conn) -> None:
     )
 
 
+def _tombstones(conn) -> None:
+    # What a purge of one run of s4 and of the whole session s5 left behind
+    # (schema 7 on; older schemas have no purged_runs table).
+    purged.remember_runs(conn, [("s4", "a4", "toolu_4")], NOW)
+    purged.remember_sessions(conn, ["s5"], NOW)
+
+
 def build(path: Path) -> Path:
     conn = open_store(path)
     try:
         conn.execute("BEGIN IMMEDIATE")
         _runs(conn)
         _bookkeeping(conn)
+        _tombstones(conn)
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -3,8 +3,8 @@
 The main thread's calls of a session go too once none of its runs is left.
 Deleted content is overwritten (``secure_delete``) and the write-ahead log
 checkpointed, so purged prompts' hashes and ids do not linger in the file.
-Transcript read positions stay, so the next analyze does not read the purged
-lines back in.
+What went is remembered as tombstones (``interstat.store.purged``): analyze
+and the hooks do not bring it back, whatever is written to its transcripts.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import sqlite3
 import attrs
 
 from interstat.filters import Filters, where_clause
+from interstat.store.purged import remember_runs, remember_sessions
+from interstat.store.times import utc_now
 
 _RUN_OWNS_CALL = (
     "r.session_id = api_calls.session_id"
@@ -57,6 +59,15 @@ def plan_purge(conn: sqlite3.Connection, filters: Filters) -> PurgeCounts:
     return PurgeCounts(runs=runs, api_calls=calls)
 
 
+def _remember(conn: sqlite3.Connection, where: str, parameters: list[object],
+              emptied: list[str]) -> None:
+    now = utc_now()
+    remember_runs(conn, conn.execute(
+        f"SELECT r.session_id, r.agent_id, r.tool_use_id FROM agent_runs r{where}",
+        parameters).fetchall(), now)
+    remember_sessions(conn, emptied, now)
+
+
 def purge(conn: sqlite3.Connection, filters: Filters) -> PurgeCounts:
     """Delete the matching runs, their calls, and the calls of sessions left empty."""
     where, parameters = _matching(filters)
@@ -65,6 +76,7 @@ def purge(conn: sqlite3.Connection, filters: Filters) -> PurgeCounts:
     try:
         emptied = [row[0] for row in conn.execute(
             _sessions_left_empty(where), parameters)]
+        _remember(conn, where, parameters, emptied)
         calls = conn.execute(
             f"DELETE FROM api_calls WHERE EXISTS"
             f" (SELECT 1 FROM agent_runs r{where} AND {_RUN_OWNS_CALL})",

@@ -19,6 +19,8 @@ RUN_COLUMNS = (
 
 DISPATCHED = "dispatched"
 HOOK_ESTIMATE = "hook_estimate"
+#: ``Run.agent`` for a run without a name.
+UNNAMED = "(unnamed)"
 
 
 class Run(NamedTuple):
@@ -73,7 +75,7 @@ class Run(NamedTuple):
 
     @property
     def agent(self) -> str:
-        return self.agent_name or "(unnamed)"
+        return self.agent_name or UNNAMED
 
 
 def load_runs(conn: sqlite3.Connection, filters: Filters) -> list[Run]:

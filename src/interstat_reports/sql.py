@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from interstat_reports.runs import DISPATCHED, HOOK_ESTIMATE
+from interstat_reports.runs import DISPATCHED, HOOK_ESTIMATE, UNNAMED
 
 #: ``Run.dispatched``.
 DISPATCHED_SQL = f"kind = '{DISPATCHED}'"
@@ -41,8 +41,6 @@ SESSIONS_INDEX = "idx_runs_report_sessions"
 
 #: How reports name runs without a model.
 NO_MODEL = "(no model)"
-#: ``Run.agent`` for a run without a name.
-UNNAMED = "(unnamed)"
 #: The ``agent_name`` values that ``Run.agent`` shows as UNNAMED.
 UNNAMED_SQL = f"(agent_name IS NULL OR agent_name IN ('', '{UNNAMED}'))"
 

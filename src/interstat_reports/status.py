@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from interstat.filters import Filters, sql_condition
+from interstat_reports.runs import UNNAMED
 
 LATEST_RUNS = 5
 BAR_WIDTH = 30
@@ -37,7 +38,9 @@ _SESSIONS = (
 )
 _KEPT_COUNTS = "SELECT runs, sessions FROM run_counts WHERE kind = 'dispatched'"
 # Few agent names, many runs: hop from one name to the next through the
-# (kind, agent_name) index instead of reading every entry.
+# (kind, agent_name) index instead of reading every entry. Named agent types
+# only, as the report's summary counts them: '' and the report's (unnamed)
+# name no type.
 _AGENTS = """
 WITH RECURSIVE names(name) AS (
     SELECT MIN(agent_name) FROM agent_runs WHERE kind = 'dispatched' AND {condition}
@@ -46,7 +49,7 @@ WITH RECURSIVE names(name) AS (
             WHERE kind = 'dispatched' AND {condition} AND agent_name > names.name)
     FROM names WHERE name IS NOT NULL
 )
-SELECT COUNT(name) FROM names
+SELECT COUNT(name) FROM names WHERE name NOT IN ('', ?)
 """
 # The unary + keeps SQLite from using the kind index here, so that it walks
 # idx_runs_started_at backwards and stops after the first few rows.
@@ -109,7 +112,7 @@ def read_status(conn: sqlite3.Connection, filters: Filters, baseline_runs: int) 
     every = filters.is_empty
     no_tokens = _count(conn, _NO_TOKENS_ALL if every else _NO_TOKENS, condition, values)
     pending = _count(conn, _PENDING_ALL if every else _PENDING, condition, values)
-    agents = _count(conn, _AGENTS, condition, values * 2)
+    agents = _count(conn, _AGENTS, condition, [*values, *values, UNNAMED])
     latest = tuple(
         LatestRun(started, agent, bool(parsed))
         for started, agent, parsed in conn.execute(

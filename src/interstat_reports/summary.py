@@ -6,7 +6,7 @@ from interstat.prices import sum_costs
 from interstat.registry import ReportSection, SectionData
 from interstat_reports.context import ReportContext
 from interstat_reports.groups import groups
-from interstat_reports.runs import DISPATCHED
+from interstat_reports.runs import DISPATCHED, UNNAMED
 from interstat_reports.sql import (
     DISPATCHED_SQL,
     HAS_TOKENS,
@@ -27,23 +27,53 @@ def sufficiency(runs: int, baseline: int) -> str:
     return f"Sufficient data ({runs} runs, baseline {baseline})"
 
 
+def _say(count: int, one: str, many: str) -> str:
+    """``one`` or ``many`` as ``count`` asks, with the count put in for ``{n}``."""
+    return (one if count == 1 else many).format(n=f"{count:,}")
+
+
 def _data_notes(facts: dict) -> list[str]:
     notes = []
     if facts["runs_pending_parse"]:
-        notes.append(
-            f"{facts['runs_pending_parse']} runs have no transcript data yet; "
-            "run 'interstat analyze' to read them."
-        )
+        notes.append(_say(
+            facts["runs_pending_parse"],
+            "{n} run has no transcript data yet; run 'interstat analyze' to read it.",
+            "{n} runs have no transcript data yet; run 'interstat analyze' to read them.",
+        ))
+    if facts["runs_read_without_calls"]:
+        # Reading these again finds nothing more: the note must not send
+        # anyone back to analyze.
+        notes.append(_say(
+            facts["runs_read_without_calls"],
+            "{n} run's transcript was read but holds no API call (its lines could not be "
+            "read, or the run had only just started); it has no token data.",
+            "{n} runs' transcripts were read but hold no API call (their lines could not be "
+            "read, or the runs had only just started); they have no token data.",
+        ))
+    if facts["unnamed_runs"]:
+        notes.append(_say(
+            facts["unnamed_runs"],
+            f"{{n}} run has no agent name: it is listed as {UNNAMED} and not counted among "
+            "the agents.",
+            f"{{n}} runs have no agent name: they are listed as {UNNAMED} and not counted "
+            "among the agents.",
+        ))
     if facts["hook_estimate_runs"]:
-        notes.append(
-            f"{facts['hook_estimate_runs']} runs have only a hook's token estimate; they are "
-            "left out of percentiles, token sums and costs."
-        )
+        notes.append(_say(
+            facts["hook_estimate_runs"],
+            "{n} run has only a hook's token estimate; it is left out of percentiles, token "
+            "sums and costs.",
+            "{n} runs have only a hook's token estimate; they are left out of percentiles, "
+            "token sums and costs.",
+        ))
     if facts["output_lower_bound_runs"]:
-        notes.append(
-            f"{facts['output_lower_bound_runs']} runs have output token counts that are lower "
-            "bounds (their transcript wrote streaming placeholders)."
-        )
+        notes.append(_say(
+            facts["output_lower_bound_runs"],
+            "{n} run has output token counts that are lower bounds (its transcript wrote "
+            "streaming placeholders).",
+            "{n} runs have output token counts that are lower bounds (their transcripts "
+            "wrote streaming placeholders).",
+        ))
     return notes
 
 
@@ -59,6 +89,13 @@ _COUNT = "SELECT COUNT(*) FROM agent_runs{indexed}{where}"
 # named when nothing filters so that only the few runs it holds are read;
 # filtered, SQLite may find a narrower range (one session's, say).
 _PENDING = ("idx_runs_kind_pending", "parsed_at IS NULL")
+# Read, yet no call summed: among the runs without tokens (whose index's
+# WHERE comes first, word for word) those analyze marked read.
+_READ_WITHOUT_CALLS = (
+    "idx_runs_kind_no_tokens",
+    "(tokens_source IS NULL OR tokens_source = 'hook_estimate' OR total_tokens IS NULL)"
+    " AND parsed_at IS NOT NULL AND total_tokens IS NULL",
+)
 _FAILED = ("idx_runs_kind_failed", "status = 'failed'")
 _LOWER_BOUND = ("idx_runs_kind_lower_bound", "output_is_lower_bound != 0")
 _KEPT_SESSIONS = f"SELECT sessions FROM run_counts WHERE kind = '{DISPATCHED}'"
@@ -66,6 +103,19 @@ _KEPT_SESSIONS = f"SELECT sessions FROM run_counts WHERE kind = '{DISPATCHED}'"
 _EDGE_START = (
     "SELECT started_at FROM agent_runs{where} ORDER BY started_at {direction} LIMIT 1"
 )
+
+
+def _agents(found: list[dict]) -> tuple[int, int]:
+    """How many named agent types, and how many runs have no name.
+
+    Agents are the named types, as interstat status counts them: runs without
+    a name are listed as (unnamed) in the agents section, but are no type.
+    """
+    named = {group["agent_name"] for group in found
+             if agent_label(group["agent_name"]) != UNNAMED}
+    unnamed = sum(group["runs"] for group in found
+                  if agent_label(group["agent_name"]) == UNNAMED)
+    return len(named), unnamed
 
 
 def _internal(context: ReportContext) -> tuple[int, str | None]:
@@ -113,13 +163,16 @@ def build(context: ReportContext) -> SectionData:
     parsed = runs - _count_in(context, _PENDING)
     unpriced = sorted({group["model"] or NO_MODEL for group in found if group["cost"] is None})
     internal, internal_note = _internal(context)
+    agents, unnamed = _agents(found)
     facts = {
         "runs": runs,
         "runs_with_token_data": token_runs,
         "runs_pending_parse": runs - parsed,
+        "runs_read_without_calls": _count_in(context, _READ_WITHOUT_CALLS),
         "parsed_pct": share_pct(parsed, runs),
         "sessions": _sessions(context),
-        "agents": len({agent_label(group["agent_name"]) for group in found}),
+        "agents": agents,
+        "unnamed_runs": unnamed,
         "failed_runs": _count_in(context, _FAILED),
         "first_run_utc": _edge_start(context, "ASC"),
         "last_run_utc": _edge_start(context, "DESC"),

@@ -96,3 +96,22 @@ def test_a_truncated_last_line_is_read_once_it_is_complete(store, tree):
     agent_file.write_bytes(whole)
     run_analyze(store, [tree])
     assert_matches_expected(store, SMALL)
+
+
+def test_a_transcript_with_no_readable_line_is_read_not_pending(store, tree):
+    # Its name makes it a run; none of its lines is a call. Read, it has no
+    # data, and no later pass would find any: it must not wait as pending.
+    subagents = next(_project(tree).rglob("subagents"))
+    garbage = subagents / "agent-a0000000000000000.jsonl"
+    garbage.write_bytes(b"not json\n{\"type\": \"assistant\", \"message\": [1\nnull\n")
+    run_analyze(store, [tree])
+    run_analyze(store, [tree])
+    row = store.execute(
+        "SELECT parsed_at IS NOT NULL, total_tokens, tokens_source FROM agent_runs"
+        " WHERE agent_id = 'a0000000000000000'"
+    ).fetchone()
+    assert row == (1, None, None)
+    pending = store.execute(
+        "SELECT COUNT(*) FROM agent_runs WHERE kind = 'dispatched' AND parsed_at IS NULL"
+    ).fetchone()
+    assert pending == (0,)

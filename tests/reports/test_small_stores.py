@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from interstat.store.connect import open_store
-from tests.reports.conftest import make_store, report_json, section
+from tests.reports.conftest import invoke, make_store, report_json, section
 
 pytestmark = pytest.mark.usefixtures("no_user_config")
 
@@ -54,6 +56,53 @@ def test_hook_estimates_lower_bounds_and_side_transcripts_are_shown_apart(tmp_pa
     assert gate["runs"] == 2
     assert gate["provisional"] is True
     assert gate["verdict"] == "SKIP hierarchical dispatch (provisional: 2/50 runs)"
+
+
+def test_a_run_read_without_calls_is_not_pending_and_the_notes_say_so(tmp_path):
+    no_tokens = {"total_tokens": None, "peak_context_tokens": None, "tokens_source": None}
+    store = make_store(tmp_path / "m.db", [
+        run(agent_id="a1"),
+        # Its transcript held no call: analyze marked it read, without tokens.
+        run(agent_id="a2", api_calls=None, **no_tokens),
+        # Never read yet.
+        run(agent_id="a3", parsed_at=None, **no_tokens),
+    ])
+    data = section(report_json(store), "summary")
+    facts = data["facts"]
+    assert facts["runs_pending_parse"] == 1
+    assert facts["runs_read_without_calls"] == 1
+    assert facts["runs_with_token_data"] == 1
+    pending, without_calls = data["notes"][:2]
+    assert pending == "1 run has no transcript data yet; run 'interstat analyze' to read it."
+    assert without_calls.startswith("1 run's transcript was read but holds no API call")
+    assert "analyze" not in without_calls
+
+
+def test_notes_count_several_runs_in_the_plural(tmp_path):
+    store = make_store(tmp_path / "m.db", [
+        run(agent_id=f"a{index}", parsed_at=None, total_tokens=None,
+            peak_context_tokens=None, tokens_source=None)
+        for index in range(3)
+    ])
+    notes = section(report_json(store), "summary")["notes"]
+    assert "3 runs have no transcript data yet; run 'interstat analyze' to read them." in notes
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_status_and_summary_count_the_same_agents(tmp_path, filtered):
+    names = ["fd-a", "fd-a", "fd-b", None, "", "(unnamed)"]
+    store = make_store(tmp_path / "m.db", [
+        run(agent_id=f"a{index}", agent_name=name) for index, name in enumerate(names)
+    ])
+    named = {"fd-a", "fd-b"}  # no name, an empty one and the report's (unnamed) name none
+    chosen = ["--session", "s1"] if filtered else []
+    status = json.loads(invoke("--db", str(store), "status", "--format", "json",
+                               *chosen).output)
+    summary = section(report_json(store, *chosen), "summary")
+    assert status["agents"] == summary["facts"]["agents"] == len(named)
+    assert summary["facts"]["unnamed_runs"] == 3
+    assert ("3 runs have no agent name: they are listed as (unnamed) and not counted among "
+            "the agents.") in summary["notes"]
 
 
 def test_empty_store_gives_no_verdict(tmp_path):

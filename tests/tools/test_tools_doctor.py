@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import add_call, add_run, checksum, dump, new_store
+from conftest import add_call, add_run, checksum, dump, new_store, table_rows
 
 from interstat.store.migrations import MIGRATIONS
 
@@ -236,6 +236,29 @@ def test_repair_rebuilds_a_damaged_store_from_its_pages(damaged_store: Path,
     rows = dump(damaged_store)["agent_runs"]
     assert sorted(row[2] for row in rows) == sorted(f"a{i}" for i in range(RUN_COUNT))
     assert {row[9] for row in rows} == {"d" * 300}
+
+
+def test_repair_keeps_what_purge_remembered(damaged_store: Path, claude_root: Path,
+                                            run_cli) -> None:
+    # Repair drops read positions, so the next analyze reads every transcript
+    # again: without its tombstones, everything purged would come back.
+    sound = damaged_store.with_name("sound.db")
+    conn = new_store(sound)
+    for index in range(3):
+        add_run(conn, f"s{index}", agent_id=f"a{index}")
+    conn.close()
+    run_cli("--db", str(sound), "purge", "--session", "s0", "--yes")
+    tombstones = table_rows(sound, "purged_runs")
+    assert len(tombstones) == 2  # the run's agentId, and its session, left empty
+    conn = sqlite3.connect(damaged_store)
+    conn.executemany("INSERT INTO purged_runs VALUES (?, ?, ?)", tombstones)
+    conn.commit()
+    conn.close()
+    install_plugin(claude_root)
+
+    findings(run_cli, "--repair", code=0)
+
+    assert table_rows(damaged_store, "purged_runs") == tombstones
 
 
 def test_an_older_schema_is_upgraded_keeping_its_rows(store: Path, claude_root: Path,

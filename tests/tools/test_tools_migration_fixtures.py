@@ -18,6 +18,8 @@ from interstat.store_check import snapshot
 TESTS = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((TESTS / "data" / "stores").glob("schema-*.db"))
 TABLES = ("agent_runs", "api_calls", "transcript_files", "hook_events", "schema_migrations")
+#: Tables a later migration added, and the schema version that has them.
+LATER_TABLES = {"purged_runs": 7}
 
 
 def _builder():
@@ -63,6 +65,10 @@ def test_upgrading_a_fixture_keeps_every_row(fixture: Path, tmp_path: Path) -> N
     assert before["agent_runs"] and before["api_calls"]
     version = int(fixture.stem.removeprefix("schema-"))
     assert schema_version(copy) == version
+    for table, since in LATER_TABLES.items():
+        if version >= since:
+            before[table] = rows_by_column(copy, table)
+            assert before[table], table
 
     open_store(copy).close()
 
@@ -80,7 +86,7 @@ def test_the_builder_still_writes_the_current_fixture(tmp_path: Path) -> None:
     builder = _builder()
     built = builder.build(tmp_path / "built.db")
     committed = builder.fixture_path()
-    for table in ("agent_runs", "api_calls", "transcript_files", "hook_events"):
+    for table in ("agent_runs", "api_calls", "transcript_files", "hook_events", *LATER_TABLES):
         assert table_rows(built, table) == table_rows(committed, table), table
 
 

@@ -60,14 +60,21 @@ class FactApplier:
         now: str,
         correlators: list[Correlator],
         counters: list[FindingsCounter],
+        *,
+        whole_files: bool = True,
     ):
         self.conn = conn
         self.now = now
         self.correlators = correlators
         self.counters = counters
         self.keep_descriptions = descriptions_opted_in()
+        #: Facts come from whole files, not from a time window's part of them:
+        #: a transcript without a call then truly has none.
+        self.whole_files = whole_files
         self.touched_owners: set[tuple[str, str]] = set()
         self.touched_runs: set[int] = set()
+        #: Runs whose own transcript these facts came from.
+        self.read_runs: set[int] = set()
         self._pending_calls: list[tuple] = []
 
     def apply(self, fact: Fact) -> None:
@@ -205,6 +212,7 @@ class FactApplier:
                 "result_length": len(run.final_text),
             }, self.now)
         self.touched_runs.add(run_id)
+        self.read_runs.add(run_id)
 
     def _extend_end(self, run_id: int, ended_at: str | None) -> None:
         if ended_at:
@@ -219,9 +227,15 @@ class FactApplier:
         self._pending_calls = []
         self.touched_owners.clear()
         self.touched_runs.clear()
+        self.read_runs.clear()
 
     def finish(self) -> set[int]:
-        """Recompute totals of every run these facts touched; returns their ids."""
+        """Recompute totals of every run these facts touched; returns their ids.
+
+        A run whose transcript was read and holds no call is marked read
+        (``parsed_at``) with no token data: reading it again would find
+        nothing more, so it is not pending.
+        """
         self._flush_calls()
         for session_id, owner in self.touched_owners:
             run_id = _run_of_owner(self.conn, session_id, owner)
@@ -230,11 +244,14 @@ class FactApplier:
         # A run touched early may have been folded into another one since.
         self.touched_runs.intersection_update(_existing_runs(self.conn, self.touched_runs))
         for run_id in self.touched_runs:
-            calls.refresh_totals(self.conn, run_id, self.now)
+            summed = calls.refresh_totals(self.conn, run_id, self.now)
+            if not summed and self.whole_files and run_id in self.read_runs:
+                runs.set_fields(self.conn, run_id, {"parsed_at": self.now}, self.now)
             runs.refresh_wall_clock(self.conn, run_id)
         changed = set(self.touched_runs)
         self.touched_owners.clear()
         self.touched_runs.clear()
+        self.read_runs.clear()
         return changed
 
 

@@ -19,6 +19,7 @@ from interstat.analyze.discover import FoundFile
 from interstat.analyze.jobs import FileJob, FileOutcome, JobReader, prepare, problem_text
 from interstat.analyze.pool import TaskRunner, plan_tasks, worker_count
 from interstat.analyze.progress import bytes_to_read, save_progress
+from interstat.analyze.purged import is_purged_fact
 from interstat.analyze.runner import AnalyzeSummary, OnFile, Planned
 from interstat.analyze.window import TimeWindow
 from interstat.errors import FormatError
@@ -26,6 +27,7 @@ from interstat.plugins import PluginHost
 from interstat.records import Fact, ReadUpTo, SkippedLine
 from interstat.registry import ParseRequest
 from interstat.store.connect import utc_now
+from interstat.store.purged import PurgedRuns
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,9 @@ class ReadingPass:
         self.window = window
         self.summary = summary
         self.on_file = on_file
-        self.applier = FactApplier(conn, utc_now(), host.correlators(), host.findings_counters())
+        self.applier = FactApplier(conn, utc_now(), host.correlators(), host.findings_counters(),
+                                   whole_files=not window.active)
+        self.purged = PurgedRuns.load(conn)
         self.updated_runs: set[int] = set()
         self.pending = 0
         self.began = 0.0
@@ -123,7 +127,10 @@ class ReadingPass:
     def _apply_facts(self, facts: Iterable[Fact], offset: int) -> tuple[int, int]:
         skipped = 0
         filtered = self.window.active
+        purged = self.purged
         for fact in facts:
+            if purged is not None and is_purged_fact(purged, fact):
+                continue  # its run or session was purged: it stays gone
             if type(fact) is tuple:  # a call, compacted by the worker
                 self.applier.apply_call_row(fact)
                 self.pending += 1

@@ -24,6 +24,7 @@ from interstat.analyze.discover import (
 from interstat.analyze.progress import StoredProgress, bytes_to_read, stored_progress, unchanged
 from interstat.analyze.select import read_head
 from interstat.analyze.window import TimeWindow
+from interstat.store.purged import lift
 
 if TYPE_CHECKING:
     from interstat.plugins import PluginHost
@@ -74,13 +75,15 @@ def _plan(
     session: str | None,
     summary: AnalyzeSummary,
     on_file: OnFile | None,
+    reread: bool,
 ) -> list[Planned]:
     """The files worth reading: what the store says of each, and its head if read.
 
     Unchanged files are told apart by size and mtime alone, so a pass over a
-    tree where nothing changed reads no file and loads no plugin.
+    tree where nothing changed reads no file and loads no plugin. ``reread``
+    forgets what the store says: every file is read from its start.
     """
-    progress = stored_progress(conn)
+    progress = {} if reread else stored_progress(conn)
     planned = []
     for found in found_files:
         stored = progress.get(found.location)
@@ -114,6 +117,16 @@ def _wanted(found: FoundFile, window: TimeWindow, session: str | None,
     return True, head
 
 
+def _lift_tombstones(conn: sqlite3.Connection, session: str | None) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        lift(conn, session)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def run_analyze(
     conn: sqlite3.Connection,
     claude_dirs: list[Path],
@@ -122,6 +135,7 @@ def run_analyze(
     since: datetime | None = None,
     until: datetime | None = None,
     strict: bool = False,
+    reread: bool = False,
     host: PluginHost | None = None,
     on_file: OnFile | None = None,
 ) -> AnalyzeSummary:
@@ -129,13 +143,20 @@ def run_analyze(
 
     A file that cannot be read or matches no parser is named in the summary's
     problems and the pass goes on; what was stored before is never touched.
+    ``reread`` reads every file (of ``session``) from its start and first lifts
+    purge's tombstones (of that session), bringing back what purge deleted.
     """
     summary = AnalyzeSummary()
     problems = DiscoveryProblems()
     window = TimeWindow(since, until)
+    if reread:
+        if window.active:
+            # Tombstones lifted for lines a window then skips would be lost.
+            raise ValueError("a reread reads whole files: it takes no time window")
+        _lift_tombstones(conn, session)
     found_files = find_transcripts(claude_dirs, problems)
     summary.files_found = len(found_files)
-    jobs = _plan(conn, found_files, window, session, summary, on_file)
+    jobs = _plan(conn, found_files, window, session, summary, on_file, reread)
     if jobs:
         from interstat.analyze.reading import ReadingPass
         from interstat.plugins import load_plugins

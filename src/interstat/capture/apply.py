@@ -3,7 +3,8 @@
 ``record`` runs inside the caller's write transaction. It first inserts the
 event's key into ``hook_events``: when the key is already there the event
 was applied before (a spool replay, a double delivery) and nothing changes.
-Each event gets a savepoint, so a failing one leaves no partial row.
+Each event gets a savepoint, so a failing one leaves no partial row. An
+event of a session or run that purge deleted is recorded and dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from interstat.capture.observe import DEFAULT_AGENT_TYPE
 from interstat.store.driver import sqlite3
+from interstat.store.purged import is_purged
 from interstat.store.runs import (
     ensure_run,
     find_id_less_by_prompt,
@@ -44,7 +46,7 @@ def record(conn: sqlite3.Connection, entry: Mapping) -> bool:
             (entry["key"], event, facts["session_id"], received_at),
         )
         fresh = cursor.rowcount == 1
-        if fresh:
+        if fresh and not _purged(conn, facts):
             APPLIERS[event](conn, facts, received_at)
         conn.execute("RELEASE hook_event")
     except BaseException:
@@ -52,6 +54,11 @@ def record(conn: sqlite3.Connection, entry: Mapping) -> bool:
         conn.execute("RELEASE hook_event")
         raise
     return fresh
+
+
+def _purged(conn: sqlite3.Connection, facts: Mapping) -> bool:
+    """Whether purge deleted this event's session or run: it must not come back."""
+    return is_purged(conn, facts["session_id"], facts.get("agent_id"), facts.get("tool_use_id"))
 
 
 def _dispatch_values(facts: Mapping) -> dict:

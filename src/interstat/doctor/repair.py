@@ -2,8 +2,9 @@
 
 Safe means: nothing is deleted and nothing belonging to someone else is
 changed. Modes are narrowed to the owner; an older schema is upgraded; a
-damaged store is replaced by a new one holding every run and API call that
-can still be read, the damaged file kept beside it under another name.
+damaged store is replaced by a new one holding every run, API call and
+purge tombstone that can still be read, the damaged file kept beside it
+under another name.
 Foreign files, files of a newer interstat and files that are not SQLite are
 left alone.
 """
@@ -31,7 +32,9 @@ AREA = "repair"
 
 #: The tables a recovery copies, with their columns. Read positions in
 #: transcript_files are left out on purpose: the next analyze then reads
-#: every transcript again and fills in what the damage took.
+#: every transcript again and fills in what the damage took. purge's
+#: tombstones (purged_runs) are kept, or that analyze would bring back
+#: everything purge deleted.
 RECOVERED_TABLES = {
     "agent_runs": ("run_id", *RUN_COLUMNS),
     "api_calls": (
@@ -40,6 +43,7 @@ RECOVERED_TABLES = {
         "cache_creation_1h_tokens", "total_tokens", "context_tokens", "synthetic",
         "output_is_placeholder", "timestamp",
     ),
+    "purged_runs": ("session_digest", "owner_digest", "purged_at"),
 }
 
 #: Give up on a table after this many unreadable stretches in a row.
@@ -127,7 +131,10 @@ def _table_of(values: list[object]) -> str | None:
     """Which recovered table a raw record belongs to, told by its shape."""
     for table, columns in RECOVERED_TABLES.items():
         key = values[1] if table == "agent_runs" else values[0]
-        if len(values) == len(columns) and isinstance(key, str):
+        if len(values) != len(columns) or not isinstance(key, str):
+            continue
+        # run_counts rows have three values too; a tombstone's are all text.
+        if table != "purged_runs" or all(isinstance(value, str) for value in values):
             return table
     return None
 

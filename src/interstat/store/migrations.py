@@ -278,6 +278,23 @@ def _create_report_aggregate_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
+def _create_purged_runs(conn: sqlite3.Connection) -> None:
+    # What purge deleted, so that analyze and the hooks do not bring it back
+    # (interstat.store.purged): a row per id of each deleted run, and one per
+    # session left with no run. Digests, not ids: a purged id must not stay in
+    # the file.
+    conn.execute(
+        """
+        CREATE TABLE purged_runs (
+            session_digest TEXT NOT NULL,
+            owner_digest TEXT NOT NULL,
+            purged_at TEXT NOT NULL,
+            PRIMARY KEY (session_digest, owner_digest)
+        )
+        """
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -287,6 +304,7 @@ MIGRATIONS: list[Migration] = [
     ("0004_status_indexes", _create_status_indexes),
     ("0005_run_counts", _create_run_counts),
     ("0006_report_aggregate_indexes", _create_report_aggregate_indexes),
+    ("0007_purged_runs", _create_purged_runs),
 ]
 
 

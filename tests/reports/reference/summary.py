@@ -7,7 +7,7 @@ from collections import Counter
 from interstat.prices import sum_costs
 from interstat.registry import SectionData
 from interstat_reports.context import ReportContext
-from interstat_reports.runs import HOOK_ESTIMATE
+from interstat_reports.runs import HOOK_ESTIMATE, UNNAMED
 from interstat_reports.stats import share_pct
 from interstat_reports.summary import _data_notes, sufficiency
 
@@ -36,9 +36,12 @@ def build(context: ReportContext) -> SectionData:
         "runs": len(runs),
         "runs_with_token_data": len(token_runs),
         "runs_pending_parse": len(runs) - parsed,
+        "runs_read_without_calls": sum(run.parsed_at is not None and run.total_tokens is None
+                                       for run in runs),
         "parsed_pct": share_pct(parsed, len(runs)),
         "sessions": len({run.session_id for run in runs}),
-        "agents": len({run.agent for run in runs}),
+        "agents": len({run.agent for run in runs} - {UNNAMED}),
+        "unnamed_runs": sum(run.agent == UNNAMED for run in runs),
         "failed_runs": sum(run.status == "failed" for run in runs),
         "first_run_utc": starts[0] if starts else None,
         "last_run_utc": starts[-1] if starts else None,

@@ -98,10 +98,13 @@ def _print_summary(summary: AnalyzeSummary, settings: Settings) -> None:
               help="Only lines before this time; a bare date includes that whole day.")
 @click.option("--utc", is_flag=True, help="Read --since/--until as UTC, not local time.")
 @click.option("--strict", is_flag=True, help="Count unknown line types and fields as skipped.")
+@click.option("--reread", is_flag=True,
+              help="Read the transcripts (of --session) again from their start, bringing "
+              "back what purge deleted from them.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @pass_settings
 def analyze(settings: Settings, claude_dirs: tuple[str, ...], session: str | None,
-            since: str | None, until: str | None, utc: bool, strict: bool,
+            since: str | None, until: str | None, utc: bool, strict: bool, reread: bool,
             output_format: str) -> None:
     """Read transcripts and fill in exact token counts for every sub-agent run."""
     from interstat.analyze import run_analyze
@@ -117,6 +120,8 @@ def analyze(settings: Settings, claude_dirs: tuple[str, ...], session: str | Non
         raise click.BadParameter("it is empty; give a session id", param_hint="'--session'")
     # Stored transcript paths must not depend on the folder analyze ran in.
     roots = [Path(root).absolute() for root in claude_dirs or default_claude_dirs()]
+    if reread and (since or until):
+        raise click.UsageError("--reread reads whole transcripts: leave out --since/--until")
     first, last = _window(since, until, utc)
     conn = settings.open_store(busy_timeout_ms=ANALYZE_BUSY_TIMEOUT_MS)
     try:
@@ -126,7 +131,7 @@ def analyze(settings: Settings, claude_dirs: tuple[str, ...], session: str | Non
         show_bar = output_format == "text" and sys.stderr.isatty() and settings.verbosity >= 0
         with _progress(show_bar) as advance:
             summary = run_analyze(conn, roots, session=session, since=first, until=last,
-                                  strict=strict, on_file=advance)
+                                  strict=strict, reread=reread, on_file=advance)
     finally:
         conn.close()
     if settings.verbosity >= 0:

@@ -43,6 +43,8 @@ def purge_command(settings: Settings, before: str | None, utc: bool, session: tu
     """Delete runs and their API calls for good.
 
     Several options narrow the choice together. Asks first unless --yes.
+    Analyze and the hooks do not bring purged runs back; 'interstat analyze
+    --reread --session ID' reads a session's transcripts again.
     """
     filters = _selection(before, utc, session, project)
     conn = settings.open_store(create=False)
