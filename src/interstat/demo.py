@@ -76,17 +76,35 @@ def replay_hooks(paths: list[Path], store_path: Path) -> bool:
 
 
 def files_in_the_way(workdir: Path) -> list[str]:
-    """Names in ``workdir`` the demo would write into: a store and its companions, a sample.
+    """Names in ``workdir`` the demo would write into: a store holding runs, a sample.
 
     The demo adds its runs to whatever store it finds, so a real one would be
-    mixed with sample runs for good.
+    mixed with sample runs for good; a store without runs (``init-db``'s) is
+    harmless.
     """
     try:
         names = os.listdir(workdir)
     except FileNotFoundError:
         return []
-    return sorted(name for name in names
-                  if name == SAMPLE_FOLDER or name.startswith(STORE_FILE_NAME))
+    store_files = [name for name in names if name.startswith(STORE_FILE_NAME)]
+    if STORE_FILE_NAME in store_files and not _holds_runs(workdir / STORE_FILE_NAME):
+        store_files = []
+    return sorted(store_files + [name for name in names if name == SAMPLE_FOLDER])
+
+
+def _holds_runs(store_path: Path) -> bool:
+    """Whether the store has runs; a file that is no readable store counts as holding some."""
+    import sqlite3
+
+    try:
+        # Read-write (never creating), so that closing removes the WAL files it opened.
+        conn = sqlite3.connect(f"{store_path.resolve().as_uri()}?mode=rw", uri=True)
+        try:
+            return conn.execute("SELECT EXISTS (SELECT 1 FROM agent_runs)").fetchone()[0] == 1
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
 
 
 def run_demo(workdir: Path) -> DemoRun:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from interstat.cli import cli
 from interstat.plugins import load_plugins
 from interstat.store.connect import open_store
-from tests.reports.conftest import REPO, expected_runs, invoke, reviews_dir
+from tests.reports.conftest import REPO, expected_runs, insert_run, invoke, reviews_dir
 
 ARCHIVE = REPO / "src/interstat/demo_data/reviews.tar.xz"
 
@@ -48,7 +48,9 @@ def test_keep_refuses_a_folder_the_demo_would_write_into(tmp_path, existing):
     folder = tmp_path / "interstat"
     folder.mkdir()
     if existing == "metrics.db":
-        open_store(folder / existing).close()
+        conn = open_store(folder / existing)
+        insert_run(conn, session_id="s-real", agent_id="a-real")
+        conn.close()
     elif existing == "sample":
         (folder / existing).mkdir()
     else:
@@ -61,6 +63,14 @@ def test_keep_refuses_a_folder_the_demo_would_write_into(tmp_path, existing):
     assert "new or empty folder" in line
     assert {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()} == before
     assert sorted(path.name for path in folder.iterdir()) == [existing]
+
+
+def test_keep_takes_a_folder_whose_store_holds_no_runs(tmp_path):
+    folder = tmp_path / "interstat"
+    folder.mkdir()
+    open_store(folder / "metrics.db").close()
+    invoke("demo", "--format", "json", "--keep", str(folder))
+    assert (folder / "sample").is_dir()
 
 
 def test_keep_takes_an_empty_folder(tmp_path):
