@@ -85,6 +85,9 @@ def purge(conn: sqlite3.Connection, filters: Filters) -> PurgeCounts:
         for session_id in emptied:
             calls += conn.execute(
                 "DELETE FROM api_calls WHERE session_id = ?", (session_id,)).rowcount
+            # The log of applied hook events names the session; its tombstone now
+            # keeps any replayed event out instead.
+            conn.execute("DELETE FROM hook_events WHERE session_id = ?", (session_id,))
         runs = conn.execute(
             f"DELETE FROM agent_runs WHERE run_id IN (SELECT r.run_id FROM agent_runs r{where})",
             parameters,

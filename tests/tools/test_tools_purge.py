@@ -82,8 +82,12 @@ def test_purged_text_does_not_linger_in_the_file(tmp_path: Path, run_cli) -> Non
     conn = new_store(path)
     add_run(conn, "session-SECRET-4711", agent_id="a1", description="TOP-SECRET-TEXT")
     add_run(conn, "other-session", agent_id="a2")
+    # The hooks' log of applied events names the session too.
+    conn.execute("INSERT INTO hook_events (event_key, event, session_id, received_at)"
+                 " VALUES ('k-1', 'SubagentStart', 'session-SECRET-4711', '2026-01-01')")
     conn.close()
     assert b"TOP-SECRET-TEXT" in path.read_bytes()
+    assert b"session-SECRET-4711" in path.read_bytes()
     run_cli("--db", str(path), "purge", "--session", "session-SECRET-4711", "--yes")
     files = [p for p in tmp_path.iterdir() if p.name.startswith("metrics.db")]
     for file in files:
