@@ -17,9 +17,14 @@ def main() -> None:
         from interstat.capture.hook import run_hook
 
         _exit_now(run_hook(arguments[1:]))
-    from interstat.cli import main as cli_main
+    try:
+        from interstat.cli import main as cli_main
 
-    cli_main()
+        cli_main()
+    except KeyboardInterrupt:
+        # Ctrl-C before the command began (while modules load): nothing was written.
+        sys.stderr.write("Error: interrupted\n")
+        sys.exit(130)
 
 
 def _exit_now(status: int) -> None:

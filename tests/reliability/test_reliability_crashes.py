@@ -285,3 +285,29 @@ def test_ctrl_c_says_what_was_kept_and_the_next_analyze_finishes(tmp_path: Path,
     analyze_to_the_end(store, trees, load_plugins())
     for tree in trees:
         assert_tree_matches(store, tree)
+
+
+#: Ctrl-C while the CLI's modules load, before any command has begun.
+CTRL_C_WHILE_LOADING = """
+import os, signal, sys
+
+class CtrlCOnLoad:
+    def find_spec(self, name, path=None, target=None):
+        if name == "interstat.cli":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlCOnLoad())
+from interstat.entry import main
+main()
+"""
+
+
+def test_ctrl_c_while_loading_is_one_line(tmp_path: Path, trees):
+    interrupted = subprocess.run(
+        [sys.executable, "-c", CTRL_C_WHILE_LOADING, "--db", str(tmp_path / "m.db"),
+         "analyze", "--claude-dir", str(trees[0])],
+        capture_output=True, env=clean_env(tmp_path / "home"), timeout=60, check=False,
+    )
+    assert (interrupted.returncode, interrupted.stderr) == (130, b"Error: interrupted\n")
+    assert not (tmp_path / "m.db").exists()
