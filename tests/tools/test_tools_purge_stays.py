@@ -16,6 +16,7 @@ import pytest
 from interstat.capture.replay import replay_hook_files
 from tests.analyze.test_corpus import assert_matches_expected, dispatched_runs, key_of
 from tests.corpus import corpus_dir, load_expected
+from tests.reliability.support import query
 
 CORPUS = "cc-2.1.332-small"
 
@@ -59,14 +60,6 @@ def _append_new_call(path: Path) -> None:
         handle.write(json.dumps(call) + "\n")
 
 
-def _stored(store: Path, sql: str, parameters: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(store)
-    try:
-        return conn.execute(sql, parameters).fetchall()
-    finally:
-        conn.close()
-
-
 def _run_keys(store: Path) -> list[tuple]:
     conn = sqlite3.connect(store)
     conn.row_factory = sqlite3.Row
@@ -94,9 +87,9 @@ def test_a_purged_session_stays_purged_when_its_files_change(
     run_cli("--db", str(analyzed), "analyze", "--claude-dir", str(tree))
 
     assert _run_keys(analyzed) == _expected_keys(session=gone)
-    assert _stored(analyzed, "SELECT COUNT(*) FROM agent_runs WHERE session_id = ?",
+    assert query(analyzed, "SELECT COUNT(*) FROM agent_runs WHERE session_id = ?",
                    (gone,)) == [(0,)]
-    assert _stored(analyzed, "SELECT COUNT(*) FROM api_calls WHERE session_id = ?",
+    assert query(analyzed, "SELECT COUNT(*) FROM api_calls WHERE session_id = ?",
                    (gone,)) == [(0,)]
 
 
@@ -104,7 +97,7 @@ def test_a_run_purged_from_a_session_that_keeps_others_stays_purged(
     tree: Path, analyzed: Path, run_cli
 ) -> None:
     session = _sessions()[1]
-    first, second = _stored(
+    first, second = query(
         analyzed, "SELECT started_at, agent_id, tool_use_id FROM agent_runs"
         " WHERE session_id = ? ORDER BY started_at LIMIT 2", (session,))
     run_cli("--db", str(analyzed), "purge", "--session", session, "--before", second[0],
@@ -116,7 +109,7 @@ def test_a_run_purged_from_a_session_that_keeps_others_stays_purged(
     run_cli("--db", str(analyzed), "analyze", "--claude-dir", str(tree))
 
     assert _run_keys(analyzed) == _expected_keys(leaving_out={(session, first[1])})
-    assert _stored(analyzed, "SELECT COUNT(*) FROM api_calls WHERE owner = ?",
+    assert query(analyzed, "SELECT COUNT(*) FROM api_calls WHERE owner = ?",
                    (f"agent:{first[1]}",)) == [(0,)]
 
 
@@ -129,7 +122,7 @@ def test_hooks_of_a_purged_session_add_nothing(analyzed: Path, run_cli) -> None:
 
     replay_hook_files(of_gone, analyzed)
 
-    assert _stored(analyzed, "SELECT COUNT(*) FROM agent_runs WHERE session_id = ?",
+    assert query(analyzed, "SELECT COUNT(*) FROM agent_runs WHERE session_id = ?",
                    (gone,)) == [(0,)]
 
 

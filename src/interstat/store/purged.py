@@ -77,6 +77,8 @@ def is_purged(conn: sqlite3.Connection, session_id: str, agent_id: str | None = 
               tool_use_id: str | None = None) -> bool:
     """Whether a tombstone names this session, or the run with these ids in it."""
     owners = [digest(owner) for owner in run_owners(agent_id, tool_use_id)]
+    # A run has at most two owner keys, so the third place (at least) asks for
+    # the whole-session tombstone; one fixed statement serves every event.
     owners += [WHOLE_SESSION] * (3 - len(owners))
     row = conn.execute(_HIDES, (digest(session_id), *owners)).fetchone()
     return row is not None
